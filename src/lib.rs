@@ -1,5 +1,162 @@
 //! harden: finds security-hardening mistakes in Kubernetes manifests, Helm
 //! charts and Dockerfiles, offline, with the exact line and column of each.
+//!
+//! The pipeline: `discover` walks the paths, `engine` reads each file once
+//! (through `yaml` into the `k8s` object model) and runs the enabled `checks`
+//! on every object, in parallel across files; the findings are sorted, and a
+//! `report` format prints them.
 
+pub mod checks;
+pub mod cli;
+pub mod discover;
+pub mod engine;
+pub mod k8s;
+pub mod report;
 pub mod source;
 pub mod yaml;
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use engine::{FileStatus, Finding, Selection, Settings};
+
+/// What to lint and how.
+#[derive(Clone, Debug, Default)]
+pub struct LintOptions {
+    pub paths: Vec<PathBuf>,
+    /// The directory reported paths are relative to; the current directory by default.
+    pub cwd: Option<PathBuf>,
+    pub selection: Selection,
+    pub settings: Settings,
+    /// Worker threads; all cores when `None`.
+    pub threads: Option<usize>,
+}
+
+/// The outcome of a lint run.
+#[derive(Debug)]
+pub struct LintResult {
+    /// Sorted by path, line, column and rule: the same bytes on every run.
+    pub findings: Vec<Finding>,
+    /// Every file considered, with what became of it, sorted by path.
+    pub files: Vec<(String, FileStatus)>,
+    /// One flag per registry rule.
+    pub enabled: Vec<bool>,
+    /// The directory paths are relative to.
+    pub root: PathBuf,
+    /// Paths that could not be walked.
+    pub errors: Vec<String>,
+}
+
+impl LintResult {
+    pub fn files_checked(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|(_, s)| matches!(s, FileStatus::Checked { .. } | FileStatus::Invalid))
+            .count()
+    }
+}
+
+/// Lints files and directories: the library entry that the CLI and tests call.
+pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
+    let registry = engine::registry();
+    let unknown = options.selection.unknown(registry);
+    if !unknown.is_empty() {
+        return Err(format!("unknown rule or tag: {}", unknown.join(", ")));
+    }
+    let enabled = options.selection.enabled(registry);
+    let cwd = match &options.cwd {
+        Some(cwd) => cwd.clone(),
+        None => std::env::current_dir().map_err(|e| format!("current directory: {e}"))?,
+    };
+    let paths = if options.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        options.paths.clone()
+    };
+    let discovered = discover::discover(&paths, &cwd);
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = options.threads {
+        builder = builder.num_threads(threads.max(1));
+    }
+    let pool = builder
+        .build()
+        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    let outcomes: Vec<engine::FileOutcome> = pool.install(|| {
+        discovered
+            .files
+            .par_iter()
+            .map(|candidate| lint_candidate(candidate, registry, &enabled, &options.settings))
+            .collect()
+    });
+    let mut findings = Vec::new();
+    let mut files = Vec::with_capacity(outcomes.len() + discovered.skipped.len());
+    for outcome in outcomes {
+        findings.extend(outcome.findings);
+        files.push((outcome.path, outcome.status));
+    }
+    files.extend(
+        discovered
+            .skipped
+            .into_iter()
+            .map(|s| (s.display, FileStatus::Skipped(s.reason))),
+    );
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    sort_findings(&mut findings);
+    Ok(LintResult {
+        findings,
+        files,
+        enabled,
+        root: cwd,
+        errors: discovered.errors,
+    })
+}
+
+fn lint_candidate(
+    candidate: &discover::Candidate,
+    registry: &engine::Registry,
+    enabled: &[bool],
+    settings: &Settings,
+) -> engine::FileOutcome {
+    match engine::read_source(&candidate.path, &candidate.display) {
+        Ok(file) => engine::lint_source(&file, registry, enabled, settings),
+        Err(unreadable) => {
+            let mut findings = Vec::new();
+            if registry
+                .index_of("invalid-input")
+                .is_some_and(|r| enabled[r])
+            {
+                findings.push(engine::input_finding(
+                    &unreadable.file,
+                    unreadable.offset,
+                    unreadable.message,
+                ));
+            }
+            engine::FileOutcome {
+                path: candidate.display.clone(),
+                status: FileStatus::Invalid,
+                findings,
+            }
+        }
+    }
+}
+
+/// The one order every report uses.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (
+            a.file.path.as_str(),
+            a.span.start,
+            a.span.end,
+            a.rule_id(),
+            &a.message,
+        )
+            .cmp(&(
+                b.file.path.as_str(),
+                b.span.start,
+                b.span.end,
+                b.rule_id(),
+                &b.message,
+            ))
+    });
+}

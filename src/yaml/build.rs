@@ -195,7 +195,10 @@ fn repair_points(
             let target = indent_of(previous) + 2;
             let current = indent_of(line);
             if target > current {
-                points.push((offsets.original(line_start as u32), (target - current) as u32));
+                points.push((
+                    offsets.original(line_start as u32),
+                    (target - current) as u32,
+                ));
             }
         }
         _ => {}
@@ -368,7 +371,11 @@ impl<'s> Builder<'s> {
                             "more than {} documents in one file",
                             self.limits.max_documents
                         );
-                        return Err(self.fail(ParseErrorKind::Limit("max-documents"), message, start));
+                        return Err(self.fail(
+                            ParseErrorKind::Limit("max-documents"),
+                            message,
+                            start,
+                        ));
                     }
                     self.doc_start = start;
                     self.last_end = start;
@@ -590,8 +597,13 @@ impl<'s> Builder<'s> {
 
     fn is_merge_key(&self, id: NodeId) -> bool {
         let node = &self.nodes[id as usize];
-        matches!(node.kind, Kind::Scalar { style: Style::Plain, .. })
-            && self.key_text(id) == Some("<<")
+        matches!(
+            node.kind,
+            Kind::Scalar {
+                style: Style::Plain,
+                ..
+            }
+        ) && self.key_text(id) == Some("<<")
     }
 
     /// Collects the entries a merge value brings in; false if it is not a
@@ -634,8 +646,8 @@ impl<'s> Builder<'s> {
                 let Some(key) = self.key_text(entries[i].key) else {
                     continue;
                 };
-                if let Some(j) = (i + 1..entries.len())
-                    .find(|&j| self.key_text(entries[j].key) == Some(key))
+                if let Some(j) =
+                    (i + 1..entries.len()).find(|&j| self.key_text(entries[j].key) == Some(key))
                 {
                     keep[i] = false;
                     found.push((i, j));
@@ -661,7 +673,10 @@ impl<'s> Builder<'s> {
             found.sort_unstable();
         }
         for (i, j) in found {
-            let key = self.key_text(entries[i].key).unwrap_or_default().to_string();
+            let key = self
+                .key_text(entries[i].key)
+                .unwrap_or_default()
+                .to_string();
             self.duplicates.push(DuplicateKey {
                 key,
                 first: self.nodes[entries[i].key as usize].span,

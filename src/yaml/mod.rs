@@ -165,8 +165,7 @@ impl<'a> NodeRef<'a> {
     pub fn text(self) -> Option<&'a str> {
         match &self.raw().kind {
             Kind::Scalar {
-                text: Text::Source,
-                ..
+                text: Text::Source, ..
             } => {
                 let span = self.raw().span;
                 self.doc.src.get(span.start as usize..span.end as usize)
@@ -294,6 +293,92 @@ impl<'a> NodeRef<'a> {
     /// The span of the key under which `key` sits, for reporting on a field.
     pub fn key_span(self, key: &str) -> Option<Span> {
         self.entry(key).map(|(k, _)| k.span())
+    }
+}
+
+/// Converts a node to JSON with values resolved as Kubernetes resolves them.
+/// Iterative, so a deep tree cannot exhaust the stack.
+pub fn node_to_json(node: NodeRef<'_>) -> serde_json::Value {
+    use serde_json::Value;
+    enum Work<'a> {
+        Visit(NodeRef<'a>),
+        Seq(usize),
+        Map(Vec<String>),
+    }
+    let mut work = vec![Work::Visit(node)];
+    let mut values: Vec<Value> = Vec::new();
+    while let Some(item) = work.pop() {
+        match item {
+            Work::Visit(node) => {
+                if node.is_seq() {
+                    work.push(Work::Seq(node.len()));
+                    work.extend(
+                        node.items()
+                            .collect::<Vec<_>>()
+                            .into_iter()
+                            .rev()
+                            .map(Work::Visit),
+                    );
+                } else if node.is_map() {
+                    let keys = node
+                        .entries()
+                        .map(|(k, _)| k.text().unwrap_or("").to_string())
+                        .collect();
+                    work.push(Work::Map(keys));
+                    work.extend(
+                        node.entries()
+                            .map(|(_, v)| v)
+                            .collect::<Vec<_>>()
+                            .into_iter()
+                            .rev()
+                            .map(Work::Visit),
+                    );
+                } else {
+                    values.push(match node.scalar() {
+                        Some(Scalar::Bool(b)) => Value::Bool(b),
+                        Some(Scalar::Int(i)) => Value::from(i),
+                        Some(Scalar::Float(f)) => {
+                            serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
+                        }
+                        Some(Scalar::Str(s)) => Value::String(s.to_string()),
+                        Some(Scalar::Null) | None => Value::Null,
+                    });
+                }
+            }
+            Work::Seq(n) => {
+                let items = values.split_off(values.len() - n);
+                values.push(Value::Array(items));
+            }
+            Work::Map(keys) => {
+                let items = values.split_off(values.len() - keys.len());
+                values.push(Value::Object(keys.into_iter().zip(items).collect()));
+            }
+        }
+    }
+    values.pop().unwrap_or(Value::Null)
+}
+
+/// Parses a single-document YAML text into JSON; errors give the line.
+pub fn to_json(text: &str) -> Result<serde_json::Value, String> {
+    let src: Arc<str> = Arc::from(text);
+    let parsed = parse_stream(&src, &Limits::default());
+    if let Some(error) = parsed.error {
+        let line = text[..(error.offset as usize).min(text.len())]
+            .matches('\n')
+            .count()
+            + 1;
+        return Err(format!("line {line}: {}", error.message));
+    }
+    if let Some(duplicate) = parsed.documents.iter().flat_map(|d| &d.duplicates).next() {
+        let line = text[..duplicate.last.start as usize].matches('\n').count() + 1;
+        return Err(format!("line {line}: duplicate key `{}`", duplicate.key));
+    }
+    match parsed.documents.as_slice() {
+        [document] => Ok(document
+            .root()
+            .map_or(serde_json::Value::Null, node_to_json)),
+        [] => Ok(serde_json::Value::Null),
+        _ => Err("expected one YAML document".into()),
     }
 }
 

@@ -95,7 +95,10 @@ fn duplicate_keys_in_large_mappings() {
     text.push_str("k3: last\n");
     let parsed = parse(&text);
     let doc = &parsed.documents[0];
-    assert_eq!(doc.root().unwrap().get("k3").unwrap().as_str(), Some("last"));
+    assert_eq!(
+        doc.root().unwrap().get("k3").unwrap().as_str(),
+        Some("last")
+    );
     assert_eq!(doc.duplicates.len(), 1);
     assert_eq!(doc.root().unwrap().len(), 40);
 }
@@ -137,11 +140,17 @@ fn syntax_errors_keep_earlier_documents() {
 
 #[test]
 fn quoted_scalar_continued_at_lesser_indent_is_accepted() {
-    let text = "spec:\n  containers:\n    - command:\n        - \"exec a \\\n    --b c\"\n      name: x\n";
+    let text =
+        "spec:\n  containers:\n    - command:\n        - \"exec a \\\n    --b c\"\n      name: x\n";
     let parsed = parse(text);
     assert!(parsed.error.is_none(), "{:?}", parsed.error);
     let root = parsed.documents[0].root().unwrap();
-    let container = root.path("spec.containers").unwrap().items().next().unwrap();
+    let container = root
+        .path("spec.containers")
+        .unwrap()
+        .items()
+        .next()
+        .unwrap();
     let command = container.get("command").unwrap().items().next().unwrap();
     assert_eq!(command.as_str(), Some("exec a --b c"));
     let name = container.get("name").unwrap();

@@ -1,0 +1,83 @@
+//! Rules, the registry that holds them, findings, and running checks.
+
+mod finding;
+mod rule;
+mod run;
+mod selection;
+
+use std::sync::OnceLock;
+
+pub use finding::{Cx, Finding, KubeVersion, Label, Settings};
+pub use rule::{CheckSpec, Docs, RuleSpec, Severity, Target};
+pub use run::{FileOutcome, FileStatus, Unreadable, input_finding, lint_source, read_source};
+pub use selection::Selection;
+
+use crate::checks::{self, Check};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/rules.rs"));
+}
+
+/// A rule: its metadata and its compiled check.
+pub struct Rule {
+    pub spec: RuleSpec,
+    pub check: Box<dyn Check>,
+    /// The rule file it came from, for error messages.
+    pub file: String,
+}
+
+/// Every built-in rule, sorted by id.
+pub struct Registry {
+    pub rules: Vec<Rule>,
+}
+
+impl Registry {
+    /// Loads rule files (name, text); errors name the file and the problem.
+    pub fn load(files: &[(&str, &str)]) -> Result<Registry, String> {
+        let mut rules = Vec::with_capacity(files.len());
+        for (name, text) in files {
+            let spec = parse_rule(text).map_err(|e| format!("rules/{name}: {e}"))?;
+            if format!("{}.yaml", spec.id) != *name {
+                return Err(format!(
+                    "rules/{name}: id `{}` does not match the file name",
+                    spec.id
+                ));
+            }
+            let check = checks::build(&spec.check.template, &spec.check.params)
+                .map_err(|e| format!("rules/{name}: {e}"))?;
+            rules.push(Rule {
+                spec,
+                check,
+                file: format!("rules/{name}"),
+            });
+        }
+        rules.sort_by(|a, b| a.spec.id.cmp(&b.spec.id));
+        Ok(Registry { rules })
+    }
+
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.rules
+            .binary_search_by(|r| r.spec.id.as_str().cmp(id))
+            .ok()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.index_of(id).map(|i| &self.rules[i])
+    }
+}
+
+/// Reads one rule file through harden's own YAML layer.
+pub fn parse_rule(text: &str) -> Result<RuleSpec, String> {
+    let value = crate::yaml::to_json(text)?;
+    serde_json::from_value(value).map_err(|e| e.to_string())
+}
+
+/// The built-in rules. They are embedded at build time and a test loads them,
+/// so a failure here is a defect of the build, not of the input.
+pub fn registry() -> &'static Registry {
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        Registry::load(embedded::RULE_FILES)
+            .unwrap_or_else(|e| panic!("built-in rules failed to load: {e}"))
+    })
+}

@@ -1,0 +1,216 @@
+//! Reading one file and running the enabled rules on its objects.
+
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::finding::{Cx, Finding, Settings};
+use super::{Registry, Target};
+use crate::k8s::Object;
+use crate::source::{SourceFile, Span};
+use crate::yaml::{Limits, ParseErrorKind, parse_stream};
+
+/// Files larger than this are reported, not read.
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// What became of one file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileStatus {
+    /// Read and checked; the number of Kubernetes objects in it.
+    Checked { objects: usize },
+    /// Valid YAML or JSON, but no document is a Kubernetes object.
+    NotKubernetes,
+    /// Reported as `invalid-input`.
+    Invalid,
+    /// Not read, with the reason (shown in verbose mode).
+    Skipped(String),
+}
+
+#[derive(Debug)]
+pub struct FileOutcome {
+    pub path: String,
+    pub status: FileStatus,
+    pub findings: Vec<Finding>,
+}
+
+/// Why a file could not be turned into text.
+pub struct Unreadable {
+    pub file: Arc<SourceFile>,
+    pub offset: u32,
+    pub message: String,
+}
+
+/// Reads a file as text: UTF-8 (a BOM is dropped by the parser), or UTF-16
+/// with a BOM. Oversized, binary and undecodable files are `Unreadable`.
+pub fn read_source(path: &Path, display: &str) -> Result<Arc<SourceFile>, Unreadable> {
+    let unreadable = |text: String, offset: u32, message: String| Unreadable {
+        file: Arc::new(SourceFile::new(display, text)),
+        offset,
+        message,
+    };
+    let file = std::fs::File::open(path)
+        .map_err(|e| unreadable(String::new(), 0, format!("cannot read file: {e}")))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| unreadable(String::new(), 0, format!("cannot read file: {e}")))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(unreadable(
+            String::new(),
+            0,
+            format!(
+                "file is larger than the {} MiB limit; not read",
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    decode(bytes, display).map_err(|(text, offset, message)| unreadable(text, offset, message))
+}
+
+/// Decodes file bytes; on failure returns the readable prefix, the offset of
+/// the problem and a message.
+fn decode(bytes: Vec<u8>, display: &str) -> Result<Arc<SourceFile>, (String, u32, String)> {
+    let utf16 = match bytes.as_slice() {
+        [0xFF, 0xFE, rest @ ..] => Some((rest, u16::from_le_bytes as fn([u8; 2]) -> u16)),
+        [0xFE, 0xFF, rest @ ..] => Some((rest, u16::from_be_bytes as fn([u8; 2]) -> u16)),
+        _ => None,
+    };
+    if let Some((rest, read)) = utf16 {
+        let units: Vec<u16> = rest.chunks_exact(2).map(|c| read([c[0], c[1]])).collect();
+        return String::from_utf16(&units)
+            .map(|text| Arc::new(SourceFile::new(display, text)))
+            .map_err(|_| (String::new(), 0, "invalid UTF-16 text".to_string()));
+    }
+    if let Some(nul) = bytes.iter().take(8192).position(|&b| b == 0) {
+        let prefix = String::from_utf8_lossy(&bytes[..nul]).into_owned();
+        let offset = prefix.len() as u32;
+        return Err((prefix, offset, "binary file (NUL byte)".to_string()));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Arc::new(SourceFile::new(display, text))),
+        Err(error) => {
+            let valid = error.utf8_error().valid_up_to();
+            let bytes = error.into_bytes();
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            Err((
+                text,
+                valid as u32,
+                format!("not UTF-8 text (invalid byte at offset {valid})"),
+            ))
+        }
+    }
+}
+
+/// A finding about the input itself.
+pub fn input_finding(file: &Arc<SourceFile>, offset: u32, message: String) -> Finding {
+    let registry = super::registry();
+    let rule = registry
+        .index_of("invalid-input")
+        .expect("invalid-input is built in");
+    let end = file.text[offset as usize..]
+        .char_indices()
+        .nth(1)
+        .map_or(offset, |(i, _)| offset + i as u32);
+    Finding {
+        rule,
+        severity: registry.rules[rule].spec.severity,
+        file: Arc::clone(file),
+        span: Span::new(offset, end),
+        message,
+        labels: Vec::new(),
+        object: None,
+        path: String::new(),
+    }
+}
+
+/// Parses a source file and runs the enabled rules on every object in it.
+pub fn lint_source(
+    file: &Arc<SourceFile>,
+    registry: &Registry,
+    enabled: &[bool],
+    settings: &Settings,
+) -> FileOutcome {
+    let mut findings = Vec::new();
+    let parsed = parse_stream(&file.text, &Limits::default());
+    let mut objects_seen = 0;
+    let duplicate_rule = registry.index_of("duplicate-key");
+    for document in &parsed.documents {
+        let objects = Object::all_in(document);
+        if objects.is_empty() {
+            continue;
+        }
+        objects_seen += objects.len();
+        if let Some(rule) = duplicate_rule.filter(|&r| enabled[r]) {
+            let mut cx = Cx {
+                settings,
+                file,
+                rule,
+                severity: registry.rules[rule].spec.severity,
+                object: None,
+                findings: &mut findings,
+            };
+            for duplicate in &document.duplicates {
+                cx.report(
+                    duplicate.first,
+                    format!(
+                        "key `{}` appears twice; Kubernetes keeps only the last value",
+                        duplicate.key
+                    ),
+                )
+                .with_label(duplicate.last, "this value wins");
+            }
+        }
+        for object in &objects {
+            for (index, rule) in registry.rules.iter().enumerate() {
+                if !enabled[index] || rule.spec.target == Target::File {
+                    continue;
+                }
+                let mut cx = Cx {
+                    settings,
+                    file,
+                    rule: index,
+                    severity: rule.spec.severity,
+                    object: Some(object_identity(object)),
+                    findings: &mut findings,
+                };
+                rule.check.check(&mut cx, object);
+            }
+        }
+    }
+    let mut status = if objects_seen > 0 {
+        FileStatus::Checked {
+            objects: objects_seen,
+        }
+    } else {
+        FileStatus::NotKubernetes
+    };
+    if let Some(error) = parsed.error {
+        let message = match error.kind {
+            ParseErrorKind::Syntax => format!("invalid YAML: {}", error.message),
+            ParseErrorKind::Limit(limit) => format!("{} (limit `{limit}`)", error.message),
+        };
+        if registry
+            .index_of("invalid-input")
+            .is_some_and(|r| enabled[r])
+        {
+            findings.push(input_finding(file, error.offset, message));
+        }
+        if objects_seen == 0 {
+            status = FileStatus::Invalid;
+        }
+    }
+    FileOutcome {
+        path: file.path.clone(),
+        status,
+        findings,
+    }
+}
+
+/// `Kind/namespace/name` (namespace left out when unset).
+fn object_identity(object: &Object) -> String {
+    match (object.namespace, object.name) {
+        (Some(ns), Some(name)) => format!("{}/{}/{}", object.kind, ns, name),
+        (None, Some(name)) => format!("{}/{}", object.kind, name),
+        _ => object.kind.to_string(),
+    }
+}

@@ -1,0 +1,119 @@
+//! Output formats. Each format is one module that turns the sorted findings
+//! into text; none of them sees a rule's internals.
+
+mod concise;
+mod human;
+mod json;
+mod sarif;
+
+use std::path::PathBuf;
+
+use crate::engine::{Finding, Registry, Severity};
+use crate::source::Position;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Code frames for people (the default on a terminal).
+    Human,
+    /// `path:line:col: severity[rule] message`, one finding per line.
+    Concise,
+    /// A versioned JSON document.
+    Json,
+    /// SARIF 2.1.0, ready for GitHub code scanning.
+    Sarif,
+}
+
+/// Everything a format may print.
+pub struct Report<'a> {
+    pub registry: &'a Registry,
+    /// One flag per registry rule.
+    pub enabled: &'a [bool],
+    /// Sorted by path, line, column, rule.
+    pub findings: &'a [Finding],
+    pub files_checked: usize,
+    /// The directory paths are relative to (`%SRCROOT%` in SARIF).
+    pub root: PathBuf,
+    pub color: bool,
+}
+
+impl Report<'_> {
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Human => human::render(self),
+            Format::Concise => concise::render(self),
+            Format::Json => json::render(self),
+            Format::Sarif => sarif::render(self),
+        }
+    }
+
+    /// "3 findings (1 critical, 2 high) in 2 files; 10 files checked."
+    pub fn summary(&self) -> String {
+        if self.findings.is_empty() {
+            return format!(
+                "No findings; {} checked.",
+                plural(self.files_checked, "file")
+            );
+        }
+        let counts: Vec<String> = Severity::ALL
+            .iter()
+            .filter_map(|&severity| {
+                let n = self
+                    .findings
+                    .iter()
+                    .filter(|f| f.severity == severity)
+                    .count();
+                (n > 0).then(|| format!("{n} {severity}"))
+            })
+            .collect();
+        let mut files: Vec<&str> = self.findings.iter().map(|f| f.file.path.as_str()).collect();
+        files.dedup();
+        format!(
+            "{} ({}) in {}; {} checked.",
+            plural(self.findings.len(), "finding"),
+            counts.join(", "),
+            plural(files.len(), "file"),
+            plural(self.files_checked, "file"),
+        )
+    }
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// Start and end positions of a finding's span.
+pub fn range(finding: &Finding) -> (Position, Position) {
+    let file = &finding.file;
+    (
+        file.position(finding.span.start),
+        file.position(finding.span.end),
+    )
+}
+
+/// A fingerprint that survives edits which move lines: FNV-1a over the rule,
+/// the file, the object and the field path.
+pub fn fingerprint(finding: &Finding) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let parts = [
+        finding.rule_id(),
+        finding.file.path.as_str(),
+        finding.object.as_deref().unwrap_or(""),
+        finding.path.as_str(),
+        if finding.path.is_empty() && finding.object.is_none() {
+            finding.message.as_str()
+        } else {
+            ""
+        },
+    ];
+    for part in parts {
+        for byte in part.bytes().chain(std::iter::once(0xff)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}

@@ -1,0 +1,175 @@
+//! Every rule is tested by its fixtures: `testdata/rules/<rule>/fire*.yaml`
+//! must produce findings of that rule (at least one in every document that
+//! holds an object), `dont-fire*.yaml` must produce none, and the human
+//! output of the firing fixtures is a reviewed snapshot.
+//!
+//! A fixture whose first line is `# kube-version: 1.30` is linted for that
+//! Kubernetes version.
+
+use std::path::{Path, PathBuf};
+
+use harden::engine::{self, KubeVersion, Selection, Settings, Target};
+use harden::report::{Format, Report};
+use harden::{LintOptions, lint_paths};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixtures(rule: &str, prefix: &str) -> Vec<PathBuf> {
+    let dir = root().join("testdata/rules").join(rule);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| {
+                    let name = p.file_name().unwrap().to_string_lossy();
+                    name.starts_with(prefix)
+                        && (name.ends_with(".yaml")
+                            || name.ends_with(".yml")
+                            || name.ends_with(".json"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+fn kube_version(path: &Path) -> KubeVersion {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# kube-version:"))
+        .and_then(|v| KubeVersion::parse(v.trim()))
+        .unwrap_or(KubeVersion::LATEST)
+}
+
+fn lint_alone(rule: &str, path: &Path) -> harden::LintResult {
+    let options = LintOptions {
+        paths: vec![path.to_path_buf()],
+        cwd: Some(root()),
+        selection: Selection {
+            select: vec![rule.to_string()],
+            ..Selection::default()
+        },
+        settings: Settings {
+            kube_version: kube_version(path),
+        },
+        threads: Some(1),
+    };
+    lint_paths(&options).expect("lint runs")
+}
+
+#[test]
+fn every_rule_has_both_fixtures() {
+    let mut missing = Vec::new();
+    for rule in &engine::registry().rules {
+        let id = &rule.spec.id;
+        if fixtures(id, "fire").is_empty() {
+            missing.push(format!("{id}: no fire*.yaml"));
+        }
+        if fixtures(id, "dont-fire").is_empty() {
+            missing.push(format!("{id}: no dont-fire*.yaml"));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "missing fixtures:\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn every_rule_has_complete_docs() {
+    for rule in &engine::registry().rules {
+        let s = &rule.spec;
+        for (section, text) in [
+            ("summary", &s.summary),
+            ("what", &s.docs.what),
+            ("why", &s.docs.why),
+            ("example", &s.docs.example),
+            ("fix", &s.docs.fix),
+        ] {
+            assert!(
+                !text.trim().is_empty(),
+                "{}: empty docs section `{section}`",
+                s.id
+            );
+        }
+        assert!(!s.docs.references.is_empty(), "{}: no references", s.id);
+        assert!(!s.tags.is_empty(), "{}: no tags", s.id);
+    }
+}
+
+#[test]
+fn fixtures_fire_and_dont_fire() {
+    let registry = engine::registry();
+    let mut failures = Vec::new();
+    for rule in &registry.rules {
+        let id = rule.spec.id.as_str();
+        let mut snapshot = String::new();
+        for path in fixtures(id, "fire") {
+            let result = lint_alone(id, &path);
+            let ours: Vec<_> = result
+                .findings
+                .iter()
+                .filter(|f| f.rule_id() == id)
+                .collect();
+            if ours.is_empty() {
+                failures.push(format!("{id}: {} fires nothing", path.display()));
+            }
+            if rule.spec.target != Target::File {
+                // Every document that holds an object must be a case that fires.
+                let text = std::fs::read_to_string(&path).unwrap();
+                let src: std::sync::Arc<str> = text.as_str().into();
+                let parsed = harden::yaml::parse_stream(&src, &Default::default());
+                for document in &parsed.documents {
+                    if harden::k8s::Object::all_in(document).is_empty() {
+                        continue;
+                    }
+                    let span = document.span;
+                    let hit = ours
+                        .iter()
+                        .any(|f| f.span.start >= span.start && f.span.start <= span.end);
+                    if !hit {
+                        let line = text[..span.start as usize].matches('\n').count() + 1;
+                        failures.push(format!(
+                            "{id}: {} document at line {line} fires nothing",
+                            path.display()
+                        ));
+                    }
+                }
+            }
+            let report = Report {
+                registry,
+                enabled: &result.enabled,
+                findings: &result.findings,
+                files_checked: result.files_checked(),
+                root: root(),
+                color: false,
+            };
+            snapshot.push_str(&report.render(Format::Human));
+        }
+        for path in fixtures(id, "dont-fire") {
+            let result = lint_alone(id, &path);
+            for finding in &result.findings {
+                let position = finding.file.position(finding.span.start);
+                failures.push(format!(
+                    "{id}: {}:{}:{} must not fire: {}",
+                    path.display(),
+                    position.line,
+                    position.column,
+                    finding.message
+                ));
+            }
+        }
+        if !snapshot.is_empty() {
+            insta::with_settings!({snapshot_path => "snapshots/rules", prepend_module_to_snapshot => false}, {
+                insta::assert_snapshot!(id, snapshot);
+            });
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
