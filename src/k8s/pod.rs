@@ -94,12 +94,17 @@ impl<'a> PodSpec<'a> {
     /// `containers`, `initContainers` and `ephemeralContainers`, in that order.
     pub fn containers(&self) -> impl Iterator<Item = Container<'a>> + 'a {
         let spec = self.spec;
+        let path = self.path;
         ContainerKind::ALL.into_iter().flat_map(move |kind| {
             spec.get(kind.field())
                 .into_iter()
                 .flat_map(|list| list.items())
                 .filter(|c| c.is_map())
-                .map(move |node| Container { node, kind })
+                .map(move |node| Container {
+                    node,
+                    kind,
+                    pod_path: path,
+                })
         })
     }
 
@@ -209,6 +214,8 @@ impl ContainerKind {
 pub struct Container<'a> {
     pub node: NodeRef<'a>,
     pub kind: ContainerKind,
+    /// The field path of the pod spec that holds it (`spec.template.spec`).
+    pub pod_path: &'static str,
 }
 
 impl<'a> Container<'a> {
@@ -246,8 +253,9 @@ impl<'a> Container<'a> {
         format!("{} \"{}\"", self.kind.noun(), self.name())
     }
 
-    /// The field path of this container within the pod spec, for fingerprints.
+    /// The field path of this container in its object, for fingerprints:
+    /// `spec.template.spec.containers[app]`.
     pub fn path(&self) -> String {
-        format!("{}[{}]", self.kind.field(), self.name())
+        format!("{}.{}[{}]", self.pod_path, self.kind.field(), self.name())
     }
 }

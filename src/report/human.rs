@@ -24,7 +24,10 @@ pub fn render(report: &Report) -> String {
         .with_links(false)
         .with_context_lines(1);
     let mut out = String::new();
-    for finding in report.findings {
+    for (i, finding) in report.findings.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
         let diagnostic = FindingDiagnostic {
             finding,
             source: Indexed(Arc::clone(&finding.file)),
@@ -32,6 +35,9 @@ pub fn render(report: &Report) -> String {
         if handler.render_report(&mut out, &diagnostic).is_err() {
             out.push_str(&format!("{}: {}\n", finding.file.path, finding.message));
         }
+    }
+    if !report.findings.is_empty() {
+        out.push('\n');
     }
     out.push_str(&report.summary());
     out.push('\n');
