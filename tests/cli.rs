@@ -53,13 +53,23 @@ fn json_format() {
 fn fail_on_raises_the_threshold() {
     // The findings are critical and high: only critical fails.
     let status = harden()
-        .args(["lint", "testdata/cli/findings", "--select", "no-host-network"])
+        .args([
+            "lint",
+            "testdata/cli/findings",
+            "--select",
+            "no-host-network",
+        ])
         .args(["--fail-on", "critical", "--format", "concise"])
         .status()
         .unwrap();
     assert_eq!(status.code(), Some(0));
     let status = harden()
-        .args(["lint", "testdata/cli/findings", "--select", "no-host-network"])
+        .args([
+            "lint",
+            "testdata/cli/findings",
+            "--select",
+            "no-host-network",
+        ])
         .args(["--fail-on", "high", "--format", "concise"])
         .status()
         .unwrap();
@@ -129,7 +139,10 @@ fn rules_lists_every_rule() {
     for rule in &harden::engine::registry().rules {
         assert!(text.contains(&rule.spec.id), "{}", rule.spec.id);
     }
-    let output = harden().args(["rules", "--format", "json"]).output().unwrap();
+    let output = harden()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
     let rules: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(
         rules.as_array().unwrap().len(),
@@ -140,14 +153,29 @@ fn rules_lists_every_rule() {
 #[test]
 fn verbose_says_what_was_skipped() {
     let output = harden()
-        .args(["lint", "testdata/repos/demo", "-v", "--select", RULES, "--format", "concise"])
+        .args([
+            "lint",
+            "testdata/repos/demo",
+            "-v",
+            "--select",
+            RULES,
+            "--format",
+            "concise",
+        ])
         .output()
         .unwrap();
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains("skipped testdata/repos/demo/helm/shop: Helm chart"), "{stderr}");
-    assert!(stderr.contains("skipped testdata/repos/demo/Dockerfile: Dockerfile"), "{stderr}");
     assert!(
-        stderr.contains("skipped testdata/repos/demo/k8s/patches/api-replicas.yaml: kustomize patch"),
+        stderr.contains("skipped testdata/repos/demo/helm/shop: Helm chart"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("skipped testdata/repos/demo/Dockerfile: Dockerfile"),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .contains("skipped testdata/repos/demo/k8s/patches/api-replicas.yaml: kustomize patch"),
         "{stderr}"
     );
 }

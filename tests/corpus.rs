@@ -66,7 +66,11 @@ fn every_corpus_manifest_is_accounted_for_and_output_is_deterministic() {
     let again = lint(&corpus, 2, &["all"]);
     for format in [Format::Concise, Format::Json, Format::Sarif, Format::Human] {
         let a = render(&one, format);
-        assert_eq!(a, render(&two, format), "{format:?} differs between 1 and 2 threads");
+        assert_eq!(
+            a,
+            render(&two, format),
+            "{format:?} differs between 1 and 2 threads"
+        );
         assert_eq!(a, render(&again, format), "{format:?} differs between runs");
     }
     assert!(one.errors.is_empty(), "{:?}", one.errors);
@@ -84,12 +88,17 @@ fn every_corpus_manifest_is_accounted_for_and_output_is_deterministic() {
     let mut unaccounted = Vec::new();
     for file in manifest_files(&corpus) {
         let display = harden::discover::display_path(&file, &common::repo());
-        let in_chart = skipped_dirs.iter().any(|d| display.starts_with(&format!("{d}/")));
+        let in_chart = skipped_dirs
+            .iter()
+            .any(|d| display.starts_with(&format!("{d}/")));
         if !statuses.contains_key(display.as_str()) && !in_chart {
             unaccounted.push(display);
         }
     }
-    assert!(unaccounted.is_empty(), "not accounted for: {unaccounted:#?}");
+    assert!(
+        unaccounted.is_empty(),
+        "not accounted for: {unaccounted:#?}"
+    );
 
     let invalid: Vec<&str> = one
         .files

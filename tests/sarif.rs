@@ -48,7 +48,11 @@ fn validate(schema_dir: &Path, sarif: &Value) {
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .take(20)
         .collect();
-    assert!(errors.is_empty(), "SARIF schema errors:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "SARIF schema errors:\n{}",
+        errors.join("\n")
+    );
 }
 
 #[test]
@@ -83,7 +87,9 @@ fn fixture_sarif_is_valid_and_github_ready() {
     let run = &runs[0];
     assert_eq!(run["tool"]["driver"]["name"], "harden");
     assert_eq!(run["columnKind"], "utf16CodeUnits");
-    let root = run["originalUriBaseIds"]["%SRCROOT%"]["uri"].as_str().unwrap();
+    let root = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
     assert!(root.starts_with("file:///") && root.ends_with('/'));
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     assert_eq!(rules.len(), engine::registry().rules.len());
@@ -106,7 +112,10 @@ fn fixture_sarif_is_valid_and_github_ready() {
         let uri = location["artifactLocation"]["uri"].as_str().unwrap();
         assert!(uri.starts_with("testdata/rules/"), "{uri}");
         for key in ["startLine", "startColumn", "endLine", "endColumn"] {
-            assert!(location["region"][key].as_u64().is_some_and(|n| n >= 1), "{key}");
+            assert!(
+                location["region"][key].as_u64().is_some_and(|n| n >= 1),
+                "{key}"
+            );
         }
     }
 }

@@ -9,7 +9,9 @@ use std::sync::OnceLock;
 
 pub use finding::{Cx, Finding, KubeVersion, Label, Settings};
 pub use rule::{CheckSpec, Docs, RuleSpec, Severity, Target};
-pub use run::{FileOutcome, FileStatus, Unreadable, input_finding, lint_source, read_source};
+pub use run::{
+    FileOutcome, FileStatus, MAX_FILE_BYTES, Unreadable, input_finding, lint_source, read_source,
+};
 pub use selection::Selection;
 
 use crate::checks::{self, Check};

@@ -48,21 +48,23 @@ pub fn read_source(path: &Path, display: &str) -> Result<Arc<SourceFile>, Unread
         offset,
         message,
     };
+    let too_large = || {
+        format!(
+            "file is larger than the {} MiB limit; not read",
+            MAX_FILE_BYTES / (1024 * 1024)
+        )
+    };
     let file = std::fs::File::open(path)
         .map_err(|e| unreadable(String::new(), 0, format!("cannot read file: {e}")))?;
+    if file.metadata().is_ok_and(|m| m.len() > MAX_FILE_BYTES) {
+        return Err(unreadable(String::new(), 0, too_large()));
+    }
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| unreadable(String::new(), 0, format!("cannot read file: {e}")))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(unreadable(
-            String::new(),
-            0,
-            format!(
-                "file is larger than the {} MiB limit; not read",
-                MAX_FILE_BYTES / (1024 * 1024)
-            ),
-        ));
+        return Err(unreadable(String::new(), 0, too_large()));
     }
     decode(bytes, display).map_err(|(text, offset, message)| unreadable(text, offset, message))
 }

@@ -15,8 +15,14 @@ pub fn shared(sub: &str, test: &str) -> Option<PathBuf> {
         return Some(path);
     }
     if std::env::var("HARDEN_REQUIRE_SHARED").is_ok_and(|v| v == "1") {
-        panic!("{test}: {} is missing and HARDEN_REQUIRE_SHARED=1", path.display());
+        panic!(
+            "{test}: {} is missing and HARDEN_REQUIRE_SHARED=1",
+            path.display()
+        );
     }
-    eprintln!("skipped {test}: {} not found (corpus tests need ../shared)", path.display());
+    eprintln!(
+        "skipped {test}: {} not found (corpus tests need ../shared)",
+        path.display()
+    );
     None
 }
