@@ -53,6 +53,13 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     out
 }
 
+/// True for a string value that still holds an unrendered template
+/// (`{{ .Values.x }}`, `${VAR}`): such values are not judged.
+pub fn is_templated(node: crate::yaml::NodeRef<'_>) -> bool {
+    node.as_str()
+        .is_some_and(|text| text.contains("{{") || text.contains("${"))
+}
+
 /// For a missing field at `path` below `base`: the key span of its nearest
 /// existing ancestor (`securityContext:` when `securityContext.privileged` is
 /// absent), or `None` when not even the first key exists.
