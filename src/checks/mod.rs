@@ -2,6 +2,7 @@
 //! gives its parameters; several rules may share one template.
 
 mod field;
+mod image;
 
 use serde::de::DeserializeOwned;
 
@@ -14,12 +15,22 @@ pub trait Check: Send + Sync {
 }
 
 /// Every template a rule file may name.
-pub const TEMPLATES: &[&str] = &["container-field", "input", "pod-field"];
+pub const TEMPLATES: &[&str] = &[
+    "container-field",
+    "image-digest",
+    "image-pull-policy",
+    "image-tag",
+    "input",
+    "pod-field",
+];
 
 /// Builds a template's check from its parameters.
 pub fn build(template: &str, params: &serde_json::Value) -> Result<Box<dyn Check>, String> {
     Ok(match template {
         "container-field" => Box::new(field::ContainerField::new(parse(params)?)?),
+        "image-digest" => Box::new(image::ImageDigest::new(parse(params)?)),
+        "image-pull-policy" => Box::new(image::ImagePullPolicy::new(parse(params)?)),
+        "image-tag" => Box::new(image::ImageTag::new(parse(params)?)),
         "pod-field" => Box::new(field::PodField::new(parse(params)?)?),
         "input" => Box::new(Input),
         other => return Err(format!("unknown check template `{other}`")),
