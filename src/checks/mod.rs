@@ -3,6 +3,7 @@
 
 mod field;
 mod image;
+mod resources;
 
 use serde::de::DeserializeOwned;
 
@@ -17,6 +18,7 @@ pub trait Check: Send + Sync {
 /// Every template a rule file may name.
 pub const TEMPLATES: &[&str] = &[
     "container-field",
+    "container-resource",
     "image-digest",
     "image-pull-policy",
     "image-tag",
@@ -28,6 +30,7 @@ pub const TEMPLATES: &[&str] = &[
 pub fn build(template: &str, params: &serde_json::Value) -> Result<Box<dyn Check>, String> {
     Ok(match template {
         "container-field" => Box::new(field::ContainerField::new(parse(params)?)?),
+        "container-resource" => Box::new(resources::ContainerResource::new(parse(params)?)?),
         "image-digest" => Box::new(image::ImageDigest::new(parse(params)?)),
         "image-pull-policy" => Box::new(image::ImagePullPolicy::new(parse(params)?)),
         "image-tag" => Box::new(image::ImageTag::new(parse(params)?)),
