@@ -2,6 +2,8 @@
 //! gives its parameters; several rules may share one template.
 
 mod field;
+mod image;
+mod resources;
 
 use serde::de::DeserializeOwned;
 
@@ -14,12 +16,24 @@ pub trait Check: Send + Sync {
 }
 
 /// Every template a rule file may name.
-pub const TEMPLATES: &[&str] = &["container-field", "input", "pod-field"];
+pub const TEMPLATES: &[&str] = &[
+    "container-field",
+    "container-resource",
+    "image-digest",
+    "image-pull-policy",
+    "image-tag",
+    "input",
+    "pod-field",
+];
 
 /// Builds a template's check from its parameters.
 pub fn build(template: &str, params: &serde_json::Value) -> Result<Box<dyn Check>, String> {
     Ok(match template {
         "container-field" => Box::new(field::ContainerField::new(parse(params)?)?),
+        "container-resource" => Box::new(resources::ContainerResource::new(parse(params)?)?),
+        "image-digest" => Box::new(image::ImageDigest::new(parse(params)?)),
+        "image-pull-policy" => Box::new(image::ImagePullPolicy::new(parse(params)?)),
+        "image-tag" => Box::new(image::ImageTag::new(parse(params)?)),
         "pod-field" => Box::new(field::PodField::new(parse(params)?)?),
         "input" => Box::new(Input),
         other => return Err(format!("unknown check template `{other}`")),
@@ -51,6 +65,13 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
         out = out.replace(&format!("{{{name}}}"), value);
     }
     out
+}
+
+/// True for a string value that still holds an unrendered template
+/// (`{{ .Values.x }}`, `${VAR}`): such values are not judged.
+pub fn is_templated(node: crate::yaml::NodeRef<'_>) -> bool {
+    node.as_str()
+        .is_some_and(|text| text.contains("{{") || text.contains("${"))
 }
 
 /// For a missing field at `path` below `base`: the key span of its nearest

@@ -5,9 +5,13 @@
 
 mod image;
 mod pod;
+mod quantity;
+mod resources;
 
 pub use image::ImageRef;
 pub use pod::{Container, ContainerKind, Effective, Level, PodSpec};
+pub use quantity::Quantity;
+pub use resources::{Amount, Bound, Resources};
 
 use crate::yaml::{Document, NodeRef};
 
