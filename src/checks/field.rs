@@ -211,7 +211,8 @@ impl Check for PodField {
                         template,
                         &[("object", &object_name), ("field", last_key(&p.path))],
                     );
-                    cx.report(pod.anchor_span(), message)
+                    let span = nearest_span(pod.spec, &p.path).unwrap_or(pod.anchor_span());
+                    cx.report(span, message)
                         .at_path(format!("{}.{}", pod.path, p.path));
                 }
             }

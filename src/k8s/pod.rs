@@ -1,6 +1,7 @@
 //! Pod templates, containers and the effective security context.
 
 use super::{ImageRef, Object};
+use crate::source::Span;
 use crate::yaml::NodeRef;
 
 /// The pod spec of a workload and where it sits in the object.
@@ -13,6 +14,8 @@ pub struct PodSpec<'a> {
     pub metadata: Option<NodeRef<'a>>,
     /// The field path from the object root to `spec`.
     pub path: &'static str,
+    /// The span of the `spec:` key that holds the pod spec.
+    pub key: Span,
 }
 
 const TEMPLATE_PATHS: [(&str, &str, &str); 2] = [
@@ -31,11 +34,22 @@ const TEMPLATE_PATHS: [(&str, &str, &str); 2] = [
 impl<'a> PodSpec<'a> {
     pub fn of(object: &Object<'a>) -> Option<PodSpec<'a>> {
         let root = object.root;
-        let found = |path: &'static str, spec: NodeRef<'a>, metadata| PodSpec {
-            object: *object,
-            spec,
-            metadata,
-            path,
+        let found = |path: &'static str, spec: NodeRef<'a>, metadata| {
+            // The key of the last path segment: `spec` of `spec.template.spec`.
+            let parent = match path.rsplit_once('.') {
+                Some((parent, _)) => root.path(parent),
+                None => Some(root),
+            };
+            let key = parent
+                .and_then(|p| p.key_span("spec"))
+                .unwrap_or_else(|| spec.head_span());
+            PodSpec {
+                object: *object,
+                spec,
+                metadata,
+                path,
+                key,
+            }
         };
         match object.kind {
             "Pod" => {
@@ -147,9 +161,9 @@ impl<'a> PodSpec<'a> {
         self.spec.get("hostUsers").and_then(|h| h.as_bool()) == Some(false)
     }
 
-    /// Where to point when a pod-level field is missing.
-    pub fn anchor_span(&self) -> crate::source::Span {
-        self.spec.head_span()
+    /// Where to point when a pod-level field is missing: the `spec:` key.
+    pub fn anchor_span(&self) -> Span {
+        self.key
     }
 }
 
@@ -241,9 +255,9 @@ impl<'a> Container<'a> {
     }
 
     /// Where to point when a container field is missing: its `name:` entry.
-    pub fn anchor_span(&self) -> crate::source::Span {
+    pub fn anchor_span(&self) -> Span {
         match self.node.entry("name") {
-            Some((key, value)) => crate::source::Span::new(key.span().start, value.span().end),
+            Some((key, value)) => Span::new(key.span().start, value.span().end),
             None => self.node.head_span(),
         }
     }

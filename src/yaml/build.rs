@@ -488,7 +488,7 @@ impl<'s> Builder<'s> {
                 }
             }
             _ => (
-                Span::new(start, end.max(start)),
+                Span::new(skip_properties(self.src, start, end), end.max(start)),
                 Text::Owned(value.as_ref().into()),
             ),
         };
@@ -707,6 +707,31 @@ impl<'s> Builder<'s> {
         self.anchors.clear();
         self.alias_weight = 0;
     }
+}
+
+/// Moves a scalar's start past its anchor (`&name`) and tag (`!!str`), so a
+/// finding underlines the value alone.
+fn skip_properties(src: &str, mut start: u32, end: u32) -> u32 {
+    let bytes = src.as_bytes();
+    while start < end && matches!(bytes.get(start as usize), Some(b'&' | b'!')) {
+        while start < end
+            && !matches!(
+                bytes.get(start as usize),
+                Some(b' ' | b'\t' | b'\n' | b'\r') | None
+            )
+        {
+            start += 1;
+        }
+        while start < end
+            && matches!(
+                bytes.get(start as usize),
+                Some(b' ' | b'\t' | b'\n' | b'\r')
+            )
+        {
+            start += 1;
+        }
+    }
+    start
 }
 
 fn tag_text(tag: Cow<'_, Tag>) -> Box<str> {

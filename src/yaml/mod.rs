@@ -134,8 +134,17 @@ impl<'a> NodeRef<'a> {
                     .copied()
                     .unwrap_or(entries[0]);
                 let key = self.doc.nodes[first.key as usize].span;
-                let value = self.doc.nodes[first.value as usize].span;
-                if value.start >= key.start && value.end.saturating_sub(key.start) < 200 {
+                let value_node = &self.doc.nodes[first.value as usize];
+                let value = value_node.span;
+                let one_line = self
+                    .doc
+                    .src
+                    .get(key.start as usize..value.end as usize)
+                    .is_some_and(|text| !text.contains('\n') && text.len() < 200);
+                if matches!(value_node.kind, Kind::Scalar { .. })
+                    && value.start >= key.start
+                    && one_line
+                {
                     Span::new(key.start, value.end.max(key.end))
                 } else {
                     key

@@ -172,3 +172,13 @@ fn tabs_in_indentation_are_a_syntax_error() {
     let parsed = parse("a:\n\tb: 1\n");
     assert!(parsed.error.is_some());
 }
+
+#[test]
+fn scalar_spans_skip_anchors_and_tags() {
+    let text = "a: &x true\nb: !!str 12\nc: &y !!int '7'\n";
+    let parsed = parse(text);
+    let root = parsed.documents[0].root().unwrap();
+    assert_eq!(slice(text, root.get("a").unwrap().span()), "true");
+    assert_eq!(slice(text, root.get("b").unwrap().span()), "12");
+    assert_eq!(slice(text, root.get("c").unwrap().span()), "'7'");
+}
