@@ -5,9 +5,11 @@
 
 mod image;
 mod pod;
+mod volume;
 
 pub use image::ImageRef;
 pub use pod::{Container, ContainerKind, Effective, Level, PodSpec};
+pub use volume::{HostPathSource, Volume, VolumeMount, host_path_components};
 
 use crate::yaml::{Document, NodeRef};
 
