@@ -2,6 +2,7 @@
 //! gives its parameters; several rules may share one template.
 
 mod field;
+mod host;
 mod image;
 mod resources;
 
@@ -17,13 +18,20 @@ pub trait Check: Send + Sync {
 
 /// Every template a rule file may name.
 pub const TEMPLATES: &[&str] = &[
-    "container-field",
     "container-resource",
+    "host-aliases",
+    "host-path",
+    "host-path-volume",
+    "host-port",
     "image-digest",
     "image-pull-policy",
     "image-tag",
     "input",
     "pod-field",
+    "probe-host",
+    "volume-types",
+    "writable-host-path",
+    "container-field",
 ];
 
 /// Builds a template's check from its parameters.
@@ -34,8 +42,15 @@ pub fn build(template: &str, params: &serde_json::Value) -> Result<Box<dyn Check
         "image-digest" => Box::new(image::ImageDigest::new(parse(params)?)),
         "image-pull-policy" => Box::new(image::ImagePullPolicy::new(parse(params)?)),
         "image-tag" => Box::new(image::ImageTag::new(parse(params)?)),
+        "host-aliases" => no_params(params, host::HostAliases)?,
+        "host-path" => Box::new(host::HostPath::new(parse(params)?)?),
+        "host-path-volume" => no_params(params, host::HostPathVolume)?,
+        "host-port" => no_params(params, host::HostPort)?,
         "pod-field" => Box::new(field::PodField::new(parse(params)?)?),
         "input" => Box::new(Input),
+        "probe-host" => no_params(params, host::ProbeHost)?,
+        "volume-types" => Box::new(host::VolumeTypes::new(parse(params)?)?),
+        "writable-host-path" => no_params(params, host::WritableHostPath)?,
         other => return Err(format!("unknown check template `{other}`")),
     })
 }
@@ -49,6 +64,19 @@ pub fn parse<T: DeserializeOwned>(params: &serde_json::Value) -> Result<T, Strin
     };
     serde_json::from_value(params).map_err(|e| format!("check parameters: {e}"))
 }
+
+/// A check that takes no parameters; any given are an error.
+fn no_params(
+    params: &serde_json::Value,
+    check: impl Check + 'static,
+) -> Result<Box<dyn Check>, String> {
+    parse::<NoParams>(params)?;
+    Ok(Box::new(check))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoParams {}
 
 /// Findings about the input itself (unreadable files, syntax errors,
 /// duplicate keys) are made by the loader; the rule exists for its metadata.

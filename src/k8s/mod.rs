@@ -7,11 +7,13 @@ mod image;
 mod pod;
 mod quantity;
 mod resources;
+mod volume;
 
 pub use image::ImageRef;
 pub use pod::{Container, ContainerKind, Effective, Level, PodSpec};
 pub use quantity::Quantity;
 pub use resources::{Amount, Bound, Resources};
+pub use volume::{HostPathSource, Volume, VolumeMount, host_path_components};
 
 use crate::yaml::{Document, NodeRef};
 
