@@ -1,7 +1,9 @@
 //! Check templates: the logic behind rules. A rule file names a template and
 //! gives its parameters; several rules may share one template.
 
+mod capabilities;
 mod field;
+mod security_context;
 
 use serde::de::DeserializeOwned;
 
@@ -14,7 +16,21 @@ pub trait Check: Send + Sync {
 }
 
 /// Every template a rule file may name.
-pub const TEMPLATES: &[&str] = &["container-field", "input", "pod-field"];
+pub const TEMPLATES: &[&str] = &[
+    "capabilities-added",
+    "capability-dropped",
+    "container-field",
+    "dangerous-capabilities",
+    "high-uid-gid",
+    "input",
+    "pod-field",
+    "privilege-escalation",
+    "read-only-root-filesystem",
+    "root-group",
+    "root-user",
+    "run-as-non-root",
+    "seccomp-profile",
+];
 
 /// Builds a template's check from its parameters.
 pub fn build(template: &str, params: &serde_json::Value) -> Result<Box<dyn Check>, String> {
@@ -22,6 +38,24 @@ pub fn build(template: &str, params: &serde_json::Value) -> Result<Box<dyn Check
         "container-field" => Box::new(field::ContainerField::new(parse(params)?)?),
         "pod-field" => Box::new(field::PodField::new(parse(params)?)?),
         "input" => Box::new(Input),
+        "capabilities-added" => Box::new(capabilities::CapabilitiesAdded::new(parse(params)?)?),
+        "capability-dropped" => Box::new(capabilities::CapabilityDropped::new(parse(params)?)?),
+        "dangerous-capabilities" => {
+            Box::new(capabilities::DangerousCapabilities::new(parse(params)?)?)
+        }
+        "high-uid-gid" => Box::new(security_context::HighUidGid::new(parse(params)?)?),
+        "privilege-escalation" => {
+            Box::new(security_context::PrivilegeEscalation::new(parse(params)?)?)
+        }
+        "read-only-root-filesystem" => Box::new(security_context::ReadOnlyRootFilesystem::new(
+            parse(params)?,
+        )?),
+        "root-group" => Box::new(security_context::RootGroup::new(parse(params)?)?),
+        "root-user" => Box::new(security_context::RootUser::new(parse(params)?)?),
+        "run-as-non-root" => Box::new(security_context::RunAsNonRoot::new(parse(params)?)?),
+        "seccomp-profile" => Box::new(security_context::SeccompProfileRequired::new(parse(
+            params,
+        )?)?),
         other => return Err(format!("unknown check template `{other}`")),
     })
 }

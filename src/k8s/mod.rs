@@ -4,10 +4,16 @@
 //! accessors; they never walk `spec.template.spec` themselves.
 
 mod image;
+mod os;
 mod pod;
+mod seccomp;
 
 pub use image::ImageRef;
 pub use pod::{Container, ContainerKind, Effective, Level, PodSpec};
+pub use seccomp::{
+    SECCOMP_CONTAINER_ANNOTATION, SECCOMP_POD_ANNOTATION, SeccompKind, SeccompProfile,
+    SeccompSource,
+};
 
 use crate::yaml::{Document, NodeRef};
 
