@@ -213,7 +213,7 @@ impl Check for RootUser {
             match pod_non_root {
                 Some(non_root) => {
                     let message = format!(
-                        "{} runs its pod as UID 0 despite runAsNonRoot: true",
+                        "{} sets runAsUser to 0 for the pod despite runAsNonRoot: true",
                         object.display_name()
                     );
                     cx.report(uid.span(), message)
@@ -221,7 +221,8 @@ impl Check for RootUser {
                         .at_path(path);
                 }
                 None => {
-                    let message = format!("{} runs its pod as UID 0", object.display_name());
+                    let message =
+                        format!("{} sets runAsUser to 0 for the pod", object.display_name());
                     cx.report(uid.span(), message).at_path(path);
                 }
             }
@@ -284,7 +285,11 @@ impl Check for RootGroup {
             else {
                 continue;
             };
-            let message = format!("{} runs with GID 0", container.describe());
+            let describe = container.describe();
+            let message = match group.level {
+                Level::Container => format!("{describe} runs with GID 0"),
+                Level::Pod => format!("{describe} inherits runAsGroup 0 from the pod"),
+            };
             cx.report(group.node.span(), message)
                 .in_container(&container, "securityContext.runAsGroup");
         }
