@@ -135,16 +135,23 @@ pub struct AddedParams {
 /// allowed set.
 pub struct CapabilitiesAdded {
     allowed: &'static [&'static str],
+    /// What the allowed set is, for messages.
+    outside: &'static str,
 }
 
 impl CapabilitiesAdded {
     pub fn new(params: AddedParams) -> Result<Self, String> {
-        let allowed: &'static [&'static str] = if params.restricted {
-            &RESTRICTED_SET
+        Ok(if params.restricted {
+            CapabilitiesAdded {
+                allowed: &RESTRICTED_SET,
+                outside: "other than NET_BIND_SERVICE",
+            }
         } else {
-            &DEFAULT_SET
-        };
-        Ok(CapabilitiesAdded { allowed })
+            CapabilitiesAdded {
+                allowed: &DEFAULT_SET,
+                outside: "outside the default set",
+            }
+        })
     }
 }
 
@@ -159,8 +166,9 @@ impl Check for CapabilitiesAdded {
                     continue;
                 }
                 let message = format!(
-                    "{} adds capability {name}, outside the allowed set",
-                    container.describe()
+                    "{} adds capability {name}, {}",
+                    container.describe(),
+                    self.outside
                 );
                 cx.report(item.span(), message)
                     .in_container(&container, "securityContext.capabilities.add");
