@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::capabilities::added;
 use super::{Check, nearest_span};
 use crate::engine::{Cx, Severity};
-use crate::k8s::{Container, Effective, Level, Object, PodSpec};
+use crate::k8s::{Container, Effective, Level, Object, PodSpec, SeccompKind};
 use crate::source::Span;
 use crate::yaml::NodeRef;
 
@@ -444,11 +444,14 @@ impl Check for SeccompProfileRequired {
             let (span, message) = match profile {
                 Some(p) => (
                     p.node.span(),
-                    match p.node.as_text() {
-                        Some(value) => format!(
-                            "{describe} uses seccomp profile {value}, not RuntimeDefault or Localhost"
-                        ),
-                        None => format!("{describe} has a seccomp profile that is not a name"),
+                    match (p.kind, p.node.as_text()) {
+                        (SeccompKind::Unconfined, _) => {
+                            format!("{describe} runs with seccomp Unconfined")
+                        }
+                        (_, Some(value)) => {
+                            format!("{describe} has an unknown seccomp profile \"{value}\"")
+                        }
+                        (_, None) => format!("{describe} has an unknown seccomp profile"),
                     },
                 ),
                 None => (
