@@ -232,7 +232,46 @@ impl Check for DangerousCapabilities {
 
 #[cfg(test)]
 mod tests {
-    use super::capability_name;
+    use super::*;
+    use crate::checks::security_context::run_check;
+
+    const POD: &str = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: app\n      securityContext:\n        capabilities:\n          add: [NET_BIND_SERVICE, CHOWN, SYS_PTRACE]\n";
+
+    fn messages(check: &dyn Check) -> Vec<String> {
+        run_check(check, POD).into_iter().map(|(m, _)| m).collect()
+    }
+
+    #[test]
+    fn restricted_mode_allows_only_net_bind_service() {
+        let baseline = CapabilitiesAdded::new(AddedParams { restricted: false }).unwrap();
+        assert_eq!(
+            messages(&baseline),
+            ["container \"app\" adds capability SYS_PTRACE, outside the default set"]
+        );
+        let restricted = CapabilitiesAdded::new(AddedParams { restricted: true }).unwrap();
+        assert_eq!(
+            messages(&restricted),
+            [
+                "container \"app\" adds capability CHOWN, other than NET_BIND_SERVICE",
+                "container \"app\" adds capability SYS_PTRACE, other than NET_BIND_SERVICE",
+            ]
+        );
+    }
+
+    #[test]
+    fn extended_list_adds_dangerous_capabilities() {
+        let params = |extended| DangerousParams {
+            dangerous: default_dangerous(),
+            extended,
+        };
+        let default = DangerousCapabilities::new(params(false)).unwrap();
+        assert!(messages(&default).is_empty());
+        let extended = DangerousCapabilities::new(params(true)).unwrap();
+        assert_eq!(
+            messages(&extended),
+            ["container \"app\" adds capability SYS_PTRACE"]
+        );
+    }
 
     #[test]
     fn capability_names_are_normalised() {

@@ -1,6 +1,7 @@
 //! Security-context templates: privilege escalation, the user and groups a
-//! container runs as, and a read-only root filesystem. Container settings
-//! override pod settings where a field exists at both levels.
+//! container runs as, a read-only root filesystem and the seccomp profile.
+//! Container settings override pod settings where a field exists at both
+//! levels.
 
 use serde::Deserialize;
 
@@ -56,21 +57,16 @@ impl Check for PrivilegeEscalation {
         for container in pod.containers() {
             let describe = container.describe();
             let setting = container.get(ESCALATION);
-            if setting.is_some_and(unrendered) {
-                continue;
-            }
-            match setting.and_then(|s| s.as_bool()) {
-                Some(false) => continue,
-                Some(true) => {
-                    let node = setting.expect("a boolean was read from it");
-                    cx.report(
-                        node.span(),
-                        format!("{describe} allows privilege escalation"),
-                    )
-                    .in_container(&container, ESCALATION);
+            if let Some(node) = setting {
+                if unrendered(node) || node.as_bool() == Some(false) {
                     continue;
                 }
-                None => {}
+                if node.as_bool() == Some(true) {
+                    let message = format!("{describe} allows privilege escalation");
+                    cx.report(node.span(), message)
+                        .in_container(&container, ESCALATION);
+                    continue;
+                }
             }
             let privileged = container
                 .get("securityContext.privileged")
@@ -465,12 +461,94 @@ impl Check for SeccompProfileRequired {
     }
 }
 
+/// Runs a check over every object of a YAML text; the findings' messages
+/// and severities, in the order reported.
+#[cfg(test)]
+pub(super) fn run_check(check: &dyn Check, yaml: &str) -> Vec<(String, Severity)> {
+    use std::sync::Arc;
+
+    let file = Arc::new(crate::source::SourceFile::new("test.yaml", yaml));
+    let parsed = crate::yaml::parse_stream(&file.text, &Default::default());
+    let settings = crate::engine::Settings::default();
+    let mut findings = Vec::new();
+    for document in &parsed.documents {
+        for object in Object::all_in(document) {
+            let mut cx = Cx {
+                settings: &settings,
+                file: &file,
+                rule: 0,
+                severity: Severity::High,
+                object: None,
+                findings: &mut findings,
+            };
+            check.check(&mut cx, &object);
+        }
+    }
+    findings
+        .into_iter()
+        .map(|f| (f.message, f.severity))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
 
-    use super::unrendered;
+    use super::*;
+    use crate::checks::capabilities;
     use crate::yaml::{Limits, parse_stream};
+
+    #[test]
+    fn minimum_id_is_a_parameter() {
+        let check = HighUidGid::new(HighIdParams { minimum: 1000 }).unwrap();
+        let pod = "apiVersion: v1\nkind: Pod\nspec:\n  securityContext: {runAsUser: 1000, runAsGroup: 999}\n  containers: [{name: app}]\n";
+        let found = run_check(&check, pod);
+        assert_eq!(
+            found,
+            [(
+                "container \"app\" runs as GID 999, below 1000".to_string(),
+                Severity::High
+            )]
+        );
+    }
+
+    #[test]
+    fn unset_escalation_is_medium_and_explicit_true_high() {
+        let check = PrivilegeEscalation;
+        let pod = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - {name: a}\n    - {name: b, securityContext: {allowPrivilegeEscalation: true}}\n";
+        let severities: Vec<_> = run_check(&check, pod).into_iter().map(|(_, s)| s).collect();
+        assert_eq!(severities, [Severity::Medium, Severity::High]);
+    }
+
+    #[test]
+    fn odd_values_do_not_panic() {
+        let pod = "apiVersion: v1\nkind: Pod\nspec:\n  securityContext: [1]\n  containers:\n    - name: a\n      securityContext: {runAsUser: [0], runAsGroup: {x: 1}, capabilities: {add: x, drop: {a: b}}, seccompProfile: [], readOnlyRootFilesystem: 1, allowPrivilegeEscalation: ~}\n    - 7\n    - {name: [x], securityContext: yes}\n";
+        let checks: Vec<Box<dyn Check>> = vec![
+            Box::new(PrivilegeEscalation),
+            Box::new(RunAsNonRoot),
+            Box::new(RootUser),
+            Box::new(RootGroup),
+            Box::new(HighUidGid { minimum: 10000 }),
+            Box::new(ReadOnlyRootFilesystem),
+            Box::new(SeccompProfileRequired),
+            Box::new(
+                capabilities::CapabilityDropped::new(capabilities::DroppedParams {
+                    capability: "ALL".into(),
+                    message: "{container}".into(),
+                })
+                .unwrap(),
+            ),
+            Box::new(
+                capabilities::CapabilitiesAdded::new(capabilities::AddedParams {
+                    restricted: true,
+                })
+                .unwrap(),
+            ),
+        ];
+        for check in &checks {
+            run_check(check.as_ref(), pod);
+        }
+    }
 
     #[test]
     fn unrendered_templates_are_recognised() {
