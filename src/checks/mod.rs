@@ -1,10 +1,12 @@
 //! Check templates: the logic behind rules. A rule file names a template and
 //! gives its parameters; several rules may share one template.
 
+mod capabilities;
 mod field;
 mod host;
 mod image;
 mod resources;
+mod security_context;
 
 use serde::de::DeserializeOwned;
 
@@ -16,43 +18,89 @@ pub trait Check: Send + Sync {
     fn check(&self, cx: &mut Cx<'_>, object: &Object<'_>);
 }
 
-/// Every template a rule file may name.
-pub const TEMPLATES: &[&str] = &[
-    "container-resource",
-    "host-aliases",
-    "host-path",
-    "host-path-volume",
-    "host-port",
-    "image-digest",
-    "image-pull-policy",
-    "image-tag",
-    "input",
-    "pod-field",
-    "probe-host",
-    "volume-types",
-    "writable-host-path",
-    "container-field",
+/// Builds a template's check from its parameters.
+type Builder = fn(&serde_json::Value) -> Result<Box<dyn Check>, String>;
+
+/// Every template a rule file may name, sorted by name.
+pub const TEMPLATES: &[(&str, Builder)] = &[
+    ("capabilities-added", |p| {
+        Ok(Box::new(capabilities::CapabilitiesAdded::new(parse(p)?)?))
+    }),
+    ("capability-dropped", |p| {
+        Ok(Box::new(capabilities::CapabilityDropped::new(parse(p)?)?))
+    }),
+    ("container-field", |p| {
+        Ok(Box::new(field::ContainerField::new(parse(p)?)?))
+    }),
+    ("container-resource", |p| {
+        Ok(Box::new(resources::ContainerResource::new(parse(p)?)?))
+    }),
+    ("dangerous-capabilities", |p| {
+        Ok(Box::new(capabilities::DangerousCapabilities::new(parse(
+            p,
+        )?)?))
+    }),
+    ("high-uid-gid", |p| {
+        Ok(Box::new(security_context::HighUidGid::new(parse(p)?)?))
+    }),
+    ("host-aliases", |p| no_params(p, host::HostAliases)),
+    ("host-path", |p| {
+        Ok(Box::new(host::HostPath::new(parse(p)?)?))
+    }),
+    ("host-path-volume", |p| no_params(p, host::HostPathVolume)),
+    ("host-port", |p| no_params(p, host::HostPort)),
+    ("image-digest", |p| {
+        Ok(Box::new(image::ImageDigest::new(parse(p)?)))
+    }),
+    ("image-pull-policy", |p| {
+        Ok(Box::new(image::ImagePullPolicy::new(parse(p)?)))
+    }),
+    ("image-tag", |p| {
+        Ok(Box::new(image::ImageTag::new(parse(p)?)))
+    }),
+    ("input", |p| no_params(p, Input)),
+    ("pod-field", |p| {
+        Ok(Box::new(field::PodField::new(parse(p)?)?))
+    }),
+    ("privilege-escalation", |p| {
+        Ok(Box::new(security_context::PrivilegeEscalation::new(
+            parse(p)?,
+        )?))
+    }),
+    ("probe-host", |p| no_params(p, host::ProbeHost)),
+    ("read-only-root-filesystem", |p| {
+        Ok(Box::new(security_context::ReadOnlyRootFilesystem::new(
+            parse(p)?,
+        )?))
+    }),
+    ("root-group", |p| {
+        Ok(Box::new(security_context::RootGroup::new(parse(p)?)?))
+    }),
+    ("root-user", |p| {
+        Ok(Box::new(security_context::RootUser::new(parse(p)?)?))
+    }),
+    ("run-as-non-root", |p| {
+        Ok(Box::new(security_context::RunAsNonRoot::new(parse(p)?)?))
+    }),
+    ("seccomp-profile", |p| {
+        Ok(Box::new(security_context::SeccompProfileRequired::new(
+            parse(p)?,
+        )?))
+    }),
+    ("volume-types", |p| {
+        Ok(Box::new(host::VolumeTypes::new(parse(p)?)?))
+    }),
+    ("writable-host-path", |p| {
+        no_params(p, host::WritableHostPath)
+    }),
 ];
 
 /// Builds a template's check from its parameters.
 pub fn build(template: &str, params: &serde_json::Value) -> Result<Box<dyn Check>, String> {
-    Ok(match template {
-        "container-field" => Box::new(field::ContainerField::new(parse(params)?)?),
-        "container-resource" => Box::new(resources::ContainerResource::new(parse(params)?)?),
-        "image-digest" => Box::new(image::ImageDigest::new(parse(params)?)),
-        "image-pull-policy" => Box::new(image::ImagePullPolicy::new(parse(params)?)),
-        "image-tag" => Box::new(image::ImageTag::new(parse(params)?)),
-        "host-aliases" => no_params(params, host::HostAliases)?,
-        "host-path" => Box::new(host::HostPath::new(parse(params)?)?),
-        "host-path-volume" => no_params(params, host::HostPathVolume)?,
-        "host-port" => no_params(params, host::HostPort)?,
-        "pod-field" => Box::new(field::PodField::new(parse(params)?)?),
-        "input" => Box::new(Input),
-        "probe-host" => no_params(params, host::ProbeHost)?,
-        "volume-types" => Box::new(host::VolumeTypes::new(parse(params)?)?),
-        "writable-host-path" => no_params(params, host::WritableHostPath)?,
-        other => return Err(format!("unknown check template `{other}`")),
-    })
+    match TEMPLATES.iter().find(|(name, _)| *name == template) {
+        Some((_, builder)) => builder(params),
+        None => Err(format!("unknown check template `{template}`")),
+    }
 }
 
 /// Reads template parameters; unknown or missing ones are errors.
@@ -119,4 +167,25 @@ pub fn nearest_span(base: crate::yaml::NodeRef<'_>, path: &str) -> Option<crate:
         node = v;
     }
     span
+}
+
+#[cfg(test)]
+mod registry_tests {
+    #[test]
+    fn templates_are_sorted_and_unique() {
+        let names: Vec<&str> = super::TEMPLATES.iter().map(|(n, _)| *n).collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(names, sorted);
+    }
+
+    #[test]
+    fn unknown_templates_and_parameters_are_errors() {
+        let none = serde_json::Value::Null;
+        assert!(super::build("no-such-template", &none).is_err());
+        let extra = serde_json::json!({"bogus": 1});
+        assert!(super::build("input", &extra).is_err());
+        assert!(super::build("host-port", &extra).is_err());
+    }
 }

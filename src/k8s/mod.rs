@@ -4,6 +4,7 @@
 //! accessors; they never walk `spec.template.spec` themselves.
 
 mod image;
+mod os;
 mod pod;
 mod quantity;
 mod resources;
@@ -14,6 +15,12 @@ pub use pod::{Container, ContainerKind, Effective, Level, PodSpec};
 pub use quantity::Quantity;
 pub use resources::{Amount, Bound, Resources};
 pub use volume::{HostPathSource, Volume, VolumeMount, host_path_components};
+mod seccomp;
+
+pub use seccomp::{
+    SECCOMP_CONTAINER_ANNOTATION, SECCOMP_POD_ANNOTATION, SeccompKind, SeccompProfile,
+    SeccompSource,
+};
 
 use crate::yaml::{Document, NodeRef};
 
