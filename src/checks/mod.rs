@@ -2,6 +2,7 @@
 //! gives its parameters; several rules may share one template.
 
 mod field;
+mod hardening;
 
 use serde::de::DeserializeOwned;
 
@@ -14,7 +15,21 @@ pub trait Check: Send + Sync {
 }
 
 /// Every template a rule file may name.
-pub const TEMPLATES: &[&str] = &["container-field", "input", "pod-field"];
+pub const TEMPLATES: &[&str] = &[
+    "container-field",
+    "input",
+    "linux-hardening",
+    "pod-field",
+    "proc-mount",
+    "safe-sysctls",
+    "sandboxed-runtime-class",
+    "security-context-field",
+    "security-context-present",
+    "selinux-options",
+    "sudo-in-command",
+    "unconfined-profile",
+    "user-namespaces",
+];
 
 /// Builds a template's check from its parameters.
 pub fn build(template: &str, params: &serde_json::Value) -> Result<Box<dyn Check>, String> {
@@ -22,6 +37,30 @@ pub fn build(template: &str, params: &serde_json::Value) -> Result<Box<dyn Check
         "container-field" => Box::new(field::ContainerField::new(parse(params)?)?),
         "pod-field" => Box::new(field::PodField::new(parse(params)?)?),
         "input" => Box::new(Input),
+        "linux-hardening" => {
+            parse::<hardening::NoParams>(params)?;
+            Box::new(hardening::LinuxHardening)
+        }
+        "proc-mount" => Box::new(hardening::ProcMount::new(parse(params)?)),
+        "safe-sysctls" => Box::new(hardening::SafeSysctls::new(parse(params)?)),
+        "sandboxed-runtime-class" => {
+            Box::new(hardening::SandboxedRuntimeClass::new(parse(params)?))
+        }
+        "security-context-field" => Box::new(hardening::SecurityContextField::new(parse(params)?)),
+        "security-context-present" => {
+            parse::<hardening::NoParams>(params)?;
+            Box::new(hardening::SecurityContextPresent)
+        }
+        "selinux-options" => {
+            parse::<hardening::NoParams>(params)?;
+            Box::new(hardening::SelinuxOptions)
+        }
+        "sudo-in-command" => Box::new(hardening::SudoInCommand::new(parse(params)?)),
+        "unconfined-profile" => Box::new(hardening::UnconfinedProfile::new(parse(params)?)),
+        "user-namespaces" => {
+            parse::<hardening::NoParams>(params)?;
+            Box::new(hardening::UserNamespaces)
+        }
         other => return Err(format!("unknown check template `{other}`")),
     })
 }
