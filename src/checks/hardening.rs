@@ -4,6 +4,8 @@
 
 mod pod;
 mod sudo;
+#[cfg(test)]
+mod tests;
 
 pub use pod::{ProcMount, SafeSysctls, SandboxedRuntimeClass, UserNamespaces};
 pub use sudo::SudoInCommand;
@@ -79,6 +81,12 @@ fn report_setting(
             finding.in_container(&container, &format!("securityContext.{field}"));
         }
     }
+}
+
+/// Where to point when a pod-level field is missing: the pod spec's own
+/// `spec:` key (the first entry of the spec would underline a whole container list).
+fn pod_anchor(object: &Object, pod: &PodSpec) -> Span {
+    nearest_span(object.root, pod.path).unwrap_or_else(|| pod.anchor_span())
 }
 
 /// The field path of a pod-template annotation, for fingerprints.
@@ -257,7 +265,7 @@ impl Check for SelinuxOptions {
                 let message = match since {
                     Some(minor) if version.at_least(1, minor) => None,
                     Some(minor) => Some(format!(
-                        "{subject} uses SELinux type \"{value}\", allowed from Kubernetes 1.{minor} (linting for {version})"
+                        "{subject} uses SELinux type \"{value}\", allowed from Kubernetes 1.{minor}"
                     )),
                     None => Some(format!("{subject} uses SELinux type \"{value}\"")),
                 };
@@ -373,15 +381,15 @@ impl Check for LinuxHardening {
 /// (or with an empty one).
 pub struct SecurityContextPresent;
 
-/// Where to point when `node` has no `securityContext` that sets anything:
-/// the `securityContext:` key of an empty one, or else `fallback`.
-fn missing_security_context(node: NodeRef, fallback: Span) -> Option<Span> {
+/// What is wrong with the `securityContext` of `node` and where: absent (at
+/// `fallback`) or empty (at its key); `None` when it sets something.
+fn unset_security_context(node: NodeRef, fallback: Span) -> Option<(Span, &'static str)> {
     match node.entry("securityContext") {
-        None => Some(fallback),
+        None => Some((fallback, "sets no")),
         Some((key, value)) => {
             let sets_something =
                 value.is_map() && !value.is_empty() || value.as_text().is_some_and(unrendered);
-            (!sets_something).then(|| key.span())
+            (!sets_something).then(|| (key.span(), "has an empty"))
         }
     }
 }
@@ -391,14 +399,15 @@ impl Check for SecurityContextPresent {
         let Some(pod) = object.pod_spec() else {
             return;
         };
-        if let Some(span) = missing_security_context(pod.spec, pod.anchor_span()) {
-            let message = format!("{} sets no pod securityContext", object.display_name());
+        if let Some((span, what)) = unset_security_context(pod.spec, pod_anchor(object, &pod)) {
+            let message = format!("{} {what} pod securityContext", object.display_name());
             cx.report(span, message)
                 .at_path(format!("{}.securityContext", pod.path));
         }
         for container in pod.containers() {
-            if let Some(span) = missing_security_context(container.node, container.anchor_span()) {
-                let message = format!("{} sets no securityContext", container.describe());
+            let fallback = container.anchor_span();
+            if let Some((span, what)) = unset_security_context(container.node, fallback) {
+                let message = format!("{} {what} securityContext", container.describe());
                 cx.report(span, message)
                     .in_container(&container, "securityContext");
             }

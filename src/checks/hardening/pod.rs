@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::{matches_any, unrendered};
+use super::{matches_any, pod_anchor, unrendered};
 use crate::checks::Check;
 use crate::engine::{Cx, KubeVersion};
 use crate::k8s::Object;
@@ -138,7 +138,7 @@ impl SafeSysctls {
         match safe_since(name) {
             Some(minor) if version.at_least(1, minor) => None,
             Some(minor) => Some(format!(
-                "sysctl \"{name}\" is safe only from Kubernetes 1.{minor} (linting for {version})"
+                "sysctl \"{name}\" is safe only from Kubernetes 1.{minor}"
             )),
             None => match dotted(name).filter(|d| safe_since(d).is_some()) {
                 Some(dotted) => Some(format!(
@@ -205,7 +205,7 @@ impl Check for UserNamespaces {
             }
             None => {
                 let message = format!("{} does not set hostUsers: false", object.display_name());
-                cx.report(pod.anchor_span(), message).at_path(path);
+                cx.report(pod_anchor(object, &pod), message).at_path(path);
             }
         }
     }
@@ -276,7 +276,7 @@ impl Check for SandboxedRuntimeClass {
                     "{} runs without a sandboxed runtime class",
                     object.display_name()
                 );
-                cx.report(pod.anchor_span(), message)
+                cx.report(pod_anchor(object, &pod), message)
             }
         };
         finding.at_path(path);

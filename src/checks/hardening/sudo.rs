@@ -31,8 +31,9 @@ impl SudoInCommand {
 }
 
 /// Commands that run the command that follows them.
-const WRAPPERS: [&str; 13] = [
+const WRAPPERS: [&str; 14] = [
     "env",
+    "timeout",
     "exec",
     "nohup",
     "nice",
@@ -71,6 +72,11 @@ fn is_assignment(word: &str) -> bool {
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// An option of a wrapper, or its numeric value (`nice -n 5`, `timeout 10s`).
+fn is_wrapper_option(word: &str) -> bool {
+    word.starts_with('-') || word.starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// A shell option cluster that takes a script: `-c`, `-ec`, `-xc`.
@@ -115,7 +121,7 @@ impl Finder<'_> {
         while let Some((word, tail)) = rest.split_first() {
             if is_assignment(&word.text)
                 || KEYWORDS.contains(&word.text.as_str())
-                || (after_wrapper && word.text.starts_with('-'))
+                || (after_wrapper && is_wrapper_option(&word.text))
             {
                 rest = tail;
             } else if WRAPPERS.contains(&basename(&word.text)) {
@@ -295,9 +301,11 @@ fn word_span(node: NodeRef, range: Range<usize>) -> Span {
         .map_or(text.len(), |i| range.start + i);
     let line = &text[line_start..line_end];
     let source_line = match node.style() {
-        // A literal block's lines follow its header line, indented.
+        // A literal block's lines are indented copies of the text's lines,
+        // after the `|` header line when the span includes it.
         Some(Style::Literal) => {
-            let index = text[..line_start].matches('\n').count() + 1;
+            let header = usize::from(raw.starts_with('|'));
+            let index = text[..line_start].matches('\n').count() + header;
             raw.split_inclusive('\n')
                 .scan(0, |offset, l| {
                     let at = *offset;
