@@ -295,6 +295,9 @@ fn word_span(node: NodeRef, range: Range<usize>) -> Span {
     ) else {
         return whole;
     };
+    if text.get(range.clone()).is_none() {
+        return whole;
+    }
     let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[range.start..]
         .find('\n')
