@@ -3,6 +3,7 @@
 
 mod capabilities;
 mod field;
+mod hardening;
 mod host;
 mod image;
 mod resources;
@@ -59,6 +60,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
         Ok(Box::new(image::ImageTag::new(parse(p)?)))
     }),
     ("input", |p| no_params(p, Input)),
+    ("linux-hardening", |p| {
+        no_params(p, hardening::LinuxHardening)
+    }),
     ("pod-field", |p| {
         Ok(Box::new(field::PodField::new(parse(p)?)?))
     }),
@@ -68,6 +72,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
         )?))
     }),
     ("probe-host", |p| no_params(p, host::ProbeHost)),
+    ("proc-mount", |p| {
+        Ok(Box::new(hardening::ProcMount::new(parse(p)?)))
+    }),
     ("read-only-root-filesystem", |p| {
         Ok(Box::new(security_context::ReadOnlyRootFilesystem::new(
             parse(p)?,
@@ -82,10 +89,34 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("run-as-non-root", |p| {
         Ok(Box::new(security_context::RunAsNonRoot::new(parse(p)?)?))
     }),
+    ("safe-sysctls", |p| {
+        Ok(Box::new(hardening::SafeSysctls::new(parse(p)?)))
+    }),
+    ("sandboxed-runtime-class", |p| {
+        Ok(Box::new(hardening::SandboxedRuntimeClass::new(parse(p)?)))
+    }),
     ("seccomp-profile", |p| {
         Ok(Box::new(security_context::SeccompProfileRequired::new(
             parse(p)?,
         )?))
+    }),
+    ("security-context-field", |p| {
+        Ok(Box::new(hardening::SecurityContextField::new(parse(p)?)))
+    }),
+    ("security-context-present", |p| {
+        no_params(p, hardening::SecurityContextPresent)
+    }),
+    ("selinux-options", |p| {
+        no_params(p, hardening::SelinuxOptions)
+    }),
+    ("sudo-in-command", |p| {
+        Ok(Box::new(hardening::SudoInCommand::new(parse(p)?)))
+    }),
+    ("unconfined-profile", |p| {
+        Ok(Box::new(hardening::UnconfinedProfile::new(parse(p)?)))
+    }),
+    ("user-namespaces", |p| {
+        no_params(p, hardening::UserNamespaces)
     }),
     ("volume-types", |p| {
         Ok(Box::new(host::VolumeTypes::new(parse(p)?)?))
