@@ -12,16 +12,11 @@ pub use sudo::SudoInCommand;
 
 use serde::Deserialize;
 
-use super::{Check, fill, nearest_span};
+use super::{Check, fill, nearest_span, unrendered};
 use crate::engine::Cx;
 use crate::k8s::{Container, Object, PodSpec};
 use crate::source::Span;
 use crate::yaml::{NodeRef, node_to_json};
-
-/// A value that still holds an unrendered template; such values never fire.
-fn unrendered(text: &str) -> bool {
-    text.contains("{{")
-}
 
 /// `value` is one of `patterns`, where a pattern ending in `*` matches by prefix.
 fn matches_any(value: &str, patterns: &[String]) -> bool {
@@ -81,12 +76,6 @@ fn report_setting(
             finding.in_container(&container, &format!("securityContext.{field}"));
         }
     }
-}
-
-/// Where to point when a pod-level field is missing: the pod spec's own
-/// `spec:` key (the first entry of the spec would underline a whole container list).
-fn pod_anchor(object: &Object, pod: &PodSpec) -> Span {
-    nearest_span(object.root, pod.path).unwrap_or_else(|| pod.anchor_span())
 }
 
 /// The field path of a pod-template annotation, for fingerprints.
@@ -394,7 +383,7 @@ impl Check for SecurityContextPresent {
         let Some(pod) = object.pod_spec() else {
             return;
         };
-        if let Some((span, what)) = unset_security_context(pod.spec, pod_anchor(object, &pod)) {
+        if let Some((span, what)) = unset_security_context(pod.spec, pod.anchor_span()) {
             let message = format!("{} {what} pod securityContext", object.display_name());
             cx.report(span, message)
                 .at_path(format!("{}.securityContext", pod.path));

@@ -7,14 +7,9 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::Check;
+use super::unrendered;
 use crate::engine::{Cx, KubeVersion};
 use crate::k8s::{Object, Volume, host_path_components};
-
-/// True for text that still holds a template expression or a variable for
-/// a later substitution step (Helm, Kustomize replacements, envsubst).
-fn unrendered(text: &str) -> bool {
-    text.contains("{{") || text.contains("${")
-}
 
 /// `host-path-volume`: every volume with a `hostPath` source.
 pub struct HostPathVolume;

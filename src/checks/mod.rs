@@ -174,11 +174,20 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     out
 }
 
-/// True for a string value that still holds an unrendered template
-/// (`{{ .Values.x }}`, `${VAR}`): such values are not judged.
+/// True for text that still holds a template expression or a variable left
+/// for a later substitution step (Helm, Kustomize replacements, envsubst).
+pub fn unrendered(text: &str) -> bool {
+    text.contains("{{") || text.contains("${")
+}
+
+/// True for a value that is still an unrendered template (`"{{ .Values.uid }}"`,
+/// `${UID}`, or the flow mapping YAML makes of an unquoted `{{ ... }}`): its
+/// real value is unknown, so no rule may judge it.
 pub fn is_templated(node: crate::yaml::NodeRef<'_>) -> bool {
-    node.as_str()
-        .is_some_and(|text| text.contains("{{") || text.contains("${"))
+    match node.text() {
+        Some(text) => unrendered(text),
+        None => node.is_map() && node.entries().any(|(key, _)| key.is_map()),
+    }
 }
 
 /// For a missing field at `path` below `base`: the key span of its nearest

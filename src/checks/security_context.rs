@@ -12,15 +12,7 @@ use crate::k8s::{Container, Effective, Level, Object, PodSpec, SeccompKind};
 use crate::source::Span;
 use crate::yaml::NodeRef;
 
-/// True for a value that is still an unrendered template (`"{{ .Values.uid }}"`,
-/// `${UID}`, or the flow mapping YAML makes of an unquoted `{{ ... }}`): its
-/// real value is unknown, so no rule may judge it.
-pub(super) fn unrendered(node: NodeRef<'_>) -> bool {
-    match node.text() {
-        Some(text) => text.contains("{{") || text.contains("${"),
-        None => node.is_map() && node.entries().any(|(key, _)| key.is_map()),
-    }
-}
+pub(super) use super::is_templated as unrendered;
 
 /// Where to point when a container field is missing: its nearest existing
 /// ancestor key, else the container's `name:` entry.

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::{matches_any, pod_anchor, unrendered};
+use super::{matches_any, unrendered};
 use crate::checks::Check;
 use crate::engine::{Cx, KubeVersion};
 use crate::k8s::Object;
@@ -205,7 +205,7 @@ impl Check for UserNamespaces {
             }
             None => {
                 let message = format!("{} does not set hostUsers: false", object.display_name());
-                cx.report(pod_anchor(object, &pod), message).at_path(path);
+                cx.report(pod.anchor_span(), message).at_path(path);
             }
         }
     }
@@ -276,7 +276,7 @@ impl Check for SandboxedRuntimeClass {
                     "{} runs without a sandboxed runtime class",
                     object.display_name()
                 );
-                cx.report(pod_anchor(object, &pod), message)
+                cx.report(pod.anchor_span(), message)
             }
         };
         finding.at_path(path);
