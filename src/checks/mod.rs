@@ -209,6 +209,35 @@ pub fn nearest_span(base: crate::yaml::NodeRef<'_>, path: &str) -> Option<crate:
     span
 }
 
+/// Runs one check over every object of a YAML text, for unit tests of templates.
+#[cfg(test)]
+pub(crate) fn run_on_text(
+    check: &dyn Check,
+    yaml: &str,
+    kube_version: crate::engine::KubeVersion,
+) -> Vec<crate::engine::Finding> {
+    use std::sync::Arc;
+
+    let file = Arc::new(crate::source::SourceFile::new("test.yaml", yaml));
+    let parsed = crate::yaml::parse_stream(&file.text, &Default::default());
+    let settings = crate::engine::Settings { kube_version };
+    let mut findings = Vec::new();
+    for document in &parsed.documents {
+        for object in Object::all_in(document) {
+            let mut cx = Cx {
+                settings: &settings,
+                file: &file,
+                rule: 0,
+                severity: crate::engine::Severity::High,
+                object: None,
+                findings: &mut findings,
+            };
+            check.check(&mut cx, &object);
+        }
+    }
+    findings
+}
+
 #[cfg(test)]
 mod registry_tests {
     #[test]

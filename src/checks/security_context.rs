@@ -457,26 +457,7 @@ impl Check for SeccompProfileRequired {
 /// and severities, in the order reported.
 #[cfg(test)]
 pub(super) fn run_check(check: &dyn Check, yaml: &str) -> Vec<(String, Severity)> {
-    use std::sync::Arc;
-
-    let file = Arc::new(crate::source::SourceFile::new("test.yaml", yaml));
-    let parsed = crate::yaml::parse_stream(&file.text, &Default::default());
-    let settings = crate::engine::Settings::default();
-    let mut findings = Vec::new();
-    for document in &parsed.documents {
-        for object in Object::all_in(document) {
-            let mut cx = Cx {
-                settings: &settings,
-                file: &file,
-                rule: 0,
-                severity: Severity::High,
-                object: None,
-                findings: &mut findings,
-            };
-            check.check(&mut cx, &object);
-        }
-    }
-    findings
+    super::run_on_text(check, yaml, crate::engine::KubeVersion::LATEST)
         .into_iter()
         .map(|f| (f.message, f.severity))
         .collect()

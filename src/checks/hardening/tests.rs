@@ -1,36 +1,16 @@
-use std::sync::Arc;
-
 use serde_json::json;
 
 use crate::checks::build;
-use crate::engine::{Cx, KubeVersion, Settings, Severity};
-use crate::k8s::Object;
-use crate::source::SourceFile;
-use crate::yaml::{Limits, parse_stream};
+use crate::engine::KubeVersion;
 
 /// The messages a template reports on every object of `text`.
 fn run(template: &str, params: serde_json::Value, text: &str, version: &str) -> Vec<String> {
     let check = build(template, &params).expect("valid parameters");
-    let file = Arc::new(SourceFile::new("test.yaml", text));
-    let settings = Settings {
-        kube_version: KubeVersion::parse(version).expect("version"),
-    };
-    let parsed = parse_stream(&file.text, &Limits::default());
-    let mut findings = Vec::new();
-    for document in &parsed.documents {
-        for object in Object::all_in(document) {
-            let mut cx = Cx {
-                settings: &settings,
-                file: &file,
-                rule: 0,
-                severity: Severity::Info,
-                object: None,
-                findings: &mut findings,
-            };
-            check.check(&mut cx, &object);
-        }
-    }
-    findings.into_iter().map(|f| f.message).collect()
+    let version = KubeVersion::parse(version).expect("version");
+    crate::checks::run_on_text(check.as_ref(), text, version)
+        .into_iter()
+        .map(|f| f.message)
+        .collect()
 }
 
 /// What `sudo-in-command` reports for a pod whose container has `container`
