@@ -90,11 +90,14 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
             .collect()
     });
     let mut findings = Vec::new();
+    let mut facts = engine::Facts::default();
     let mut files = Vec::with_capacity(outcomes.len() + discovered.skipped.len());
     for outcome in outcomes {
         findings.extend(outcome.findings);
+        facts.extend(outcome.facts);
         files.push((outcome.path, outcome.status));
     }
+    findings.retain(|f| !f.unless.as_ref().is_some_and(|c| facts.holds(c)));
     files.extend(
         discovered
             .skipped
@@ -136,6 +139,7 @@ fn lint_candidate(
                 path: candidate.display.clone(),
                 status: FileStatus::Invalid,
                 findings,
+                facts: engine::Facts::default(),
             }
         }
     }

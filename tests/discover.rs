@@ -133,3 +133,33 @@ fn oversized_files_are_reported_not_read() {
             .contains("larger than the 32 MiB limit")
     );
 }
+
+#[test]
+fn a_service_account_in_another_file_withdraws_the_token_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("sa.yaml"),
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: app, namespace: shop}\nautomountServiceAccountToken: false\n",
+    )
+    .unwrap();
+    let deployment = |name: &str, namespace: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}, namespace: {namespace}}}\nspec:\n  template:\n    spec:\n      serviceAccountName: app\n      containers: [{{name: c, image: x:1}}]\n"
+        )
+    };
+    std::fs::write(root.join("same-namespace.yaml"), deployment("a", "shop")).unwrap();
+    std::fs::write(root.join("other-namespace.yaml"), deployment("b", "web")).unwrap();
+    let options = LintOptions {
+        paths: vec![".".into()],
+        cwd: Some(root.to_path_buf()),
+        selection: Selection {
+            select: vec!["automount-sa-token-off".into()],
+            ..Selection::default()
+        },
+        threads: Some(2),
+        ..LintOptions::default()
+    };
+    let result = lint_paths(&options).unwrap();
+    assert_eq!(finding_paths(&result), ["other-namespace.yaml"]);
+}

@@ -8,6 +8,7 @@ mod host;
 mod image;
 mod resources;
 mod security_context;
+mod service_account;
 
 use serde::de::DeserializeOwned;
 
@@ -24,6 +25,9 @@ type Builder = fn(&serde_json::Value) -> Result<Box<dyn Check>, String>;
 
 /// Every template a rule file may name, sorted by name.
 pub const TEMPLATES: &[(&str, Builder)] = &[
+    ("automount-token", |p| {
+        no_params(p, service_account::AutomountToken)
+    }),
     ("capabilities-added", |p| {
         Ok(Box::new(capabilities::CapabilitiesAdded::new(parse(p)?)?))
     }),

@@ -28,6 +28,8 @@ pub struct Finding {
     /// Field path within the object (`spec.template.spec.containers[app].image`),
     /// stable across edits that move lines.
     pub path: String,
+    /// Withdrawn when this condition holds once every file is read.
+    pub unless: Option<super::Unless>,
 }
 
 impl Finding {
@@ -111,6 +113,7 @@ impl<'r> Cx<'r> {
             labels: Vec::new(),
             object: self.object.clone(),
             path: String::new(),
+            unless: None,
         });
         self.findings.last_mut().expect("just pushed")
     }
@@ -142,6 +145,12 @@ impl Finding {
                 message: message.into(),
             });
         }
+        self
+    }
+
+    /// Withdraws the finding if `condition` holds over the whole input.
+    pub fn unless(&mut self, condition: super::Unless) -> &mut Self {
+        self.unless = Some(condition);
         self
     }
 

@@ -1,5 +1,6 @@
 //! Rules, the registry that holds them, findings, and running checks.
 
+mod facts;
 mod finding;
 mod rule;
 mod run;
@@ -7,6 +8,7 @@ mod selection;
 
 use std::sync::OnceLock;
 
+pub use facts::{Facts, ServiceAccountRef, Unless};
 pub use finding::{Cx, Finding, KubeVersion, Label, Settings};
 pub use rule::{CheckSpec, Docs, RuleSpec, Severity, Target};
 pub use run::{

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::finding::{Cx, Finding, Settings};
-use super::{Registry, Target};
+use super::{Facts, Registry, Target};
 use crate::k8s::Object;
 use crate::source::{SourceFile, Span};
 use crate::yaml::{Limits, ParseErrorKind, parse_stream};
@@ -31,6 +31,7 @@ pub struct FileOutcome {
     pub path: String,
     pub status: FileStatus,
     pub findings: Vec<Finding>,
+    pub facts: Facts,
 }
 
 /// Why a file could not be turned into text.
@@ -122,6 +123,7 @@ pub fn input_finding(file: &Arc<SourceFile>, offset: u32, message: String) -> Fi
         labels: Vec::new(),
         object: None,
         path: String::new(),
+        unless: None,
     }
 }
 
@@ -135,6 +137,7 @@ pub fn lint_source(
     let mut findings = Vec::new();
     let parsed = parse_stream(&file.text, &Limits::default());
     let mut objects_seen = 0;
+    let mut facts = Facts::default();
     let duplicate_rule = registry.index_of("duplicate-key");
     for document in &parsed.documents {
         let objects = Object::all_in(document);
@@ -163,6 +166,7 @@ pub fn lint_source(
             }
         }
         for object in &objects {
+            facts.observe(object);
             for (index, rule) in registry.rules.iter().enumerate() {
                 if !enabled[index] || rule.spec.target == Target::File {
                     continue;
@@ -205,6 +209,7 @@ pub fn lint_source(
         path: file.path.clone(),
         status,
         findings,
+        facts,
     }
 }
 
