@@ -179,3 +179,8 @@ fn verbose_says_what_was_skipped() {
         "{stderr}"
     );
 }
+
+#[test]
+fn demo_repository() {
+    assert_cmd_snapshot!(harden().args(["lint", "testdata/repos/demo", "--format", "concise"]));
+}
