@@ -33,6 +33,7 @@ fn render(result: &LintResult, format: Format) -> String {
         files_checked: result.files_checked(),
         root: common::repo(),
         color: false,
+        summary: true,
     }
     .render(format)
 }

@@ -158,6 +158,7 @@ fn fixtures_fire_and_dont_fire() {
                 files_checked: result.files_checked(),
                 root: root(),
                 color: false,
+                summary: true,
             };
             snapshot.push_str(&report.render(Format::Human));
         }

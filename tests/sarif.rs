@@ -29,6 +29,7 @@ fn sarif_for(path: &Path) -> Value {
         files_checked: result.files_checked(),
         root: common::repo(),
         color: false,
+        summary: true,
     }
     .render(Format::Sarif);
     serde_json::from_str(&text).expect("SARIF is JSON")

@@ -177,18 +177,8 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
         files_checked: result.files_checked(),
         root: result.root.clone(),
         color,
+        summary: !args.quiet,
     };
-    let mut text = report.render(args.format);
-    if args.quiet && args.format == Format::Human {
-        if let Some(cut) = text.trim_end().rfind('\n') {
-            text.truncate(cut + 1);
-        } else {
-            text.clear();
-        }
-    } else if !args.quiet && args.format == Format::Concise {
-        text.push_str(&report.summary());
-        text.push('\n');
-    }
     if args.verbose {
         let mut stderr = std::io::stderr().lock();
         for (path, status) in &result.files {
@@ -200,13 +190,18 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
         }
     }
     match &args.output {
-        Some(path) => std::fs::write(path, text).map_err(|e| {
-            std::io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
-        })?,
+        Some(path) => {
+            let file = std::fs::File::create(path).map_err(|e| {
+                std::io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
+            })?;
+            let mut out = std::io::BufWriter::new(file);
+            report.write(args.format, &mut out)?;
+            out.flush()?;
+        }
         None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(text.as_bytes())?;
-            stdout.flush()?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            report.write(args.format, &mut out)?;
+            out.flush()?;
         }
     }
     for error in &result.errors {

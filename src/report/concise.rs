@@ -3,19 +3,22 @@
 
 use super::{Report, range};
 
-pub fn render(report: &Report) -> String {
-    let mut out = String::new();
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     for finding in report.findings {
         let (start, _) = range(finding);
-        out.push_str(&format!(
-            "{}:{}:{}: {}[{}] {}\n",
+        writeln!(
+            out,
+            "{}:{}:{}: {}[{}] {}",
             finding.file.path,
             start.line,
             start.column,
             finding.severity,
             finding.rule_id(),
             finding.message
-        ));
+        )?;
     }
-    out
+    if report.summary {
+        writeln!(out, "{}", report.summary())?;
+    }
+    Ok(())
 }

@@ -13,7 +13,7 @@ use super::Report;
 use crate::engine::{Finding, Severity};
 use crate::source::SourceFile;
 
-pub fn render(report: &Report) -> String {
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let theme = if report.color {
         GraphicalTheme::unicode()
     } else {
@@ -23,25 +23,28 @@ pub fn render(report: &Report) -> String {
         .with_width(100)
         .with_links(false)
         .with_context_lines(1);
-    let mut out = String::new();
+    let mut text = String::new();
     for (i, finding) in report.findings.iter().enumerate() {
+        text.clear();
         if i > 0 {
-            out.push('\n');
+            text.push('\n');
         }
         let diagnostic = FindingDiagnostic {
             finding,
             source: Indexed(Arc::clone(&finding.file)),
         };
-        if handler.render_report(&mut out, &diagnostic).is_err() {
-            out.push_str(&format!("{}: {}\n", finding.file.path, finding.message));
+        if handler.render_report(&mut text, &diagnostic).is_err() {
+            text.push_str(&format!("{}: {}\n", finding.file.path, finding.message));
         }
+        out.write_all(text.as_bytes())?;
     }
-    if !report.findings.is_empty() {
-        out.push('\n');
+    if report.summary {
+        if !report.findings.is_empty() {
+            writeln!(out)?;
+        }
+        writeln!(out, "{}", report.summary())?;
     }
-    out.push_str(&report.summary());
-    out.push('\n');
-    out
+    Ok(())
 }
 
 /// A source file that answers miette through its line index, so a code frame

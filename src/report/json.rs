@@ -11,61 +11,129 @@
 //! ```
 //! Lines and columns are 1-based; columns count bytes; `offset` is the byte
 //! offset in the file. Fields are only ever added within a version.
+//!
+//! The document is serialised straight from borrowed structs, so a large
+//! report costs no tree of values.
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::{Report, fingerprint};
-use crate::engine::Severity;
-use crate::source::{Position, SourceFile};
+use crate::engine::{Finding, Severity};
+use crate::source::SourceFile;
 
 pub const VERSION: u32 = 1;
 
-fn position(file: &SourceFile, offset: u32) -> Value {
-    let Position { line, column, .. } = file.position(offset);
-    json!({"line": line, "column": column, "offset": offset})
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    tool: Tool,
+    summary: Summary,
+    findings: Vec<JsonFinding<'a>>,
 }
 
-pub fn render(report: &Report) -> String {
-    let findings: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| {
-            json!({
-                "rule": f.rule_id(),
-                "severity": f.severity,
-                "message": f.message,
-                "path": f.file.path,
-                "start": position(&f.file, f.span.start),
-                "end": position(&f.file, f.span.end),
-                "object": f.object,
-                "field_path": f.path,
-                "fingerprint": fingerprint(f),
-                "labels": f.labels.iter().map(|l| json!({
-                    "message": l.message,
-                    "start": position(&f.file, l.span.start),
-                    "end": position(&f.file, l.span.end),
-                })).collect::<Vec<_>>(),
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files_checked: usize,
+    findings: usize,
+    by_severity: BySeverity,
+}
+
+#[derive(Serialize)]
+struct BySeverity {
+    critical: usize,
+    high: usize,
+    medium: usize,
+    low: usize,
+    info: usize,
+}
+
+#[derive(Serialize)]
+struct Point {
+    line: u32,
+    column: u32,
+    offset: u32,
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    message: &'a str,
+    start: Point,
+    end: Point,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'static str,
+    severity: Severity,
+    message: &'a str,
+    path: &'a str,
+    start: Point,
+    end: Point,
+    object: Option<&'a str>,
+    field_path: &'a str,
+    fingerprint: String,
+    labels: Vec<JsonLabel<'a>>,
+}
+
+fn point(file: &SourceFile, offset: u32) -> Point {
+    let position = file.position(offset);
+    Point {
+        line: position.line,
+        column: position.column,
+        offset,
+    }
+}
+
+fn finding(f: &Finding) -> JsonFinding<'_> {
+    JsonFinding {
+        rule: f.rule_id(),
+        severity: f.severity,
+        message: &f.message,
+        path: &f.file.path,
+        start: point(&f.file, f.span.start),
+        end: point(&f.file, f.span.end),
+        object: f.object.as_deref(),
+        field_path: &f.path,
+        fingerprint: fingerprint(f),
+        labels: f
+            .labels
+            .iter()
+            .map(|l| JsonLabel {
+                message: &l.message,
+                start: point(&f.file, l.span.start),
+                end: point(&f.file, l.span.end),
             })
-        })
-        .collect();
-    let by_severity: serde_json::Map<String, Value> = Severity::ALL
-        .iter()
-        .map(|&s| {
-            let n = report.findings.iter().filter(|f| f.severity == s).count();
-            (s.as_str().to_string(), json!(n))
-        })
-        .collect();
-    let document = json!({
-        "version": VERSION,
-        "tool": {"name": "harden", "version": env!("CARGO_PKG_VERSION")},
-        "summary": {
-            "files_checked": report.files_checked,
-            "findings": report.findings.len(),
-            "by_severity": by_severity,
+            .collect(),
+    }
+}
+
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
+    let document = Document {
+        version: VERSION,
+        tool: Tool {
+            name: "harden",
+            version: env!("CARGO_PKG_VERSION"),
         },
-        "findings": findings,
-    });
-    let mut out = serde_json::to_string_pretty(&document).unwrap_or_default();
-    out.push('\n');
-    out
+        summary: Summary {
+            files_checked: report.files_checked,
+            findings: report.findings.len(),
+            by_severity: BySeverity {
+                critical: count(Severity::Critical),
+                high: count(Severity::High),
+                medium: count(Severity::Medium),
+                low: count(Severity::Low),
+                info: count(Severity::Info),
+            },
+        },
+        findings: report.findings.iter().map(finding).collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    out.write_all(b"\n")
 }

@@ -34,16 +34,27 @@ pub struct Report<'a> {
     /// The directory paths are relative to (`%SRCROOT%` in SARIF).
     pub root: PathBuf,
     pub color: bool,
+    /// Print the summary line in human and concise output.
+    pub summary: bool,
 }
 
 impl Report<'_> {
-    pub fn render(&self, format: Format) -> String {
+    /// Writes the report in `format`.
+    pub fn write(&self, format: Format, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         match format {
-            Format::Human => human::render(self),
-            Format::Concise => concise::render(self),
-            Format::Json => json::render(self),
-            Format::Sarif => sarif::render(self),
+            Format::Human => human::write(self, out),
+            Format::Concise => concise::write(self, out),
+            Format::Json => json::write(self, out),
+            Format::Sarif => sarif::write(self, out),
         }
+    }
+
+    /// The report as a string.
+    pub fn render(&self, format: Format) -> String {
+        let mut out = Vec::new();
+        // Writing into memory cannot fail.
+        let _ = self.write(format, &mut out);
+        String::from_utf8_lossy(&out).into_owned()
     }
 
     /// "3 findings (1 critical, 2 high) in 2 files; 10 files checked."

@@ -1,8 +1,10 @@
 //! SARIF 2.1.0 for GitHub code scanning: one run, every enabled rule with its
 //! documentation, results with full regions in UTF-16 columns, URIs relative
-//! to `%SRCROOT%`.
+//! to `%SRCROOT%`. Serialised straight from borrowed structs.
 
-use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+use serde::Serialize;
 
 use super::{Report, fingerprint};
 use crate::engine::{Finding, RuleSpec, Severity};
@@ -39,27 +41,169 @@ fn truncate(text: &str, max: usize) -> String {
     format!("{}...", &text[..end])
 }
 
-fn rule_descriptor(spec: &RuleSpec) -> Value {
-    let mut properties = json!({
-        "tags": spec.tags.iter().take(20).collect::<Vec<_>>(),
-        "precision": "high",
-    });
-    if let Some(score) = security_severity(spec.severity) {
-        properties["security-severity"] = json!(score);
-    }
-    let markdown = spec.markdown();
-    json!({
-        "id": spec.id,
-        "name": spec.id,
-        "shortDescription": {"text": truncate(&spec.summary, 1024)},
-        "fullDescription": {"text": truncate(spec.docs.what.trim(), 1024)},
-        "help": {"text": markdown, "markdown": markdown},
-        "defaultConfiguration": {"level": level(spec.severity)},
-        "properties": properties,
-    })
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
 }
 
-/// Percent-encodes a relative path for a URI, keeping `/`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool,
+    invocations: [Invocation; 1],
+    original_uri_base_ids: BTreeMap<&'static str, ArtifactLocation>,
+    column_kind: &'static str,
+    results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    rules: Vec<Descriptor>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct Properties {
+    tags: Vec<String>,
+    precision: &'static str,
+    #[serde(rename = "security-severity", skip_serializing_if = "Option::is_none")]
+    security_severity: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Descriptor {
+    id: String,
+    name: String,
+    short_description: Text,
+    full_description: Text,
+    help: Help,
+    default_configuration: Configuration,
+    properties: Properties,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u32,
+    start_column: u32,
+    end_line: u32,
+    end_column: u32,
+    byte_offset: u32,
+    byte_length: u32,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<BorrowedText<'a>>,
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+struct BorrowedText<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct ResultProperties {
+    severity: Severity,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    level: &'static str,
+    message: BorrowedText<'a>,
+    locations: [Location<'a>; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<Location<'a>>,
+    partial_fingerprints: BTreeMap<&'static str, String>,
+    properties: ResultProperties,
+}
+
+fn descriptor(spec: &RuleSpec) -> Descriptor {
+    let markdown = spec.markdown();
+    Descriptor {
+        id: spec.id.clone(),
+        name: spec.id.clone(),
+        short_description: Text {
+            text: truncate(&spec.summary, 1024),
+        },
+        full_description: Text {
+            text: truncate(spec.docs.what.trim(), 1024),
+        },
+        help: Help {
+            text: markdown.clone(),
+            markdown,
+        },
+        default_configuration: Configuration {
+            level: level(spec.severity),
+        },
+        properties: Properties {
+            tags: spec.tags.iter().take(20).cloned().collect(),
+            precision: "high",
+            security_severity: security_severity(spec.severity),
+        },
+    }
+}
+
+/// Percent-encodes a path for a URI, keeping `/`.
 fn encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for byte in path.bytes() {
@@ -73,99 +217,110 @@ fn encode_path(path: &str) -> String {
     out
 }
 
-fn artifact(path: &str) -> Value {
+fn artifact(path: &str) -> ArtifactLocation {
     if path.starts_with('/') {
-        json!({"uri": format!("file://{}", encode_path(path))})
+        ArtifactLocation {
+            uri: format!("file://{}", encode_path(path)),
+            uri_base_id: None,
+        }
     } else {
-        json!({"uri": encode_path(path), "uriBaseId": "%SRCROOT%"})
+        ArtifactLocation {
+            uri: encode_path(path),
+            uri_base_id: Some("%SRCROOT%"),
+        }
     }
 }
 
-fn region(finding: &Finding, span: Span) -> Value {
+fn physical(finding: &Finding, span: Span) -> PhysicalLocation {
     let file = &finding.file;
     let start = file.position(span.start);
     let end = file.position(span.end);
-    json!({
-        "startLine": start.line,
-        "startColumn": start.column_utf16,
-        "endLine": end.line,
-        "endColumn": end.column_utf16,
-        "byteOffset": span.start,
-        "byteLength": span.len(),
-    })
+    PhysicalLocation {
+        artifact_location: artifact(&file.path),
+        region: Region {
+            start_line: start.line,
+            start_column: start.column_utf16,
+            end_line: end.line,
+            end_column: end.column_utf16,
+            byte_offset: span.start,
+            byte_length: span.len(),
+        },
+    }
 }
 
-pub fn render(report: &Report) -> String {
+fn result<'a>(finding: &'a Finding, enabled: &[usize]) -> SarifResult<'a> {
+    SarifResult {
+        rule_id: finding.rule_id(),
+        rule_index: enabled.binary_search(&finding.rule).ok(),
+        level: level(finding.severity),
+        message: BorrowedText {
+            text: &finding.message,
+        },
+        locations: [Location {
+            id: None,
+            message: None,
+            physical_location: physical(finding, finding.span),
+        }],
+        related_locations: finding
+            .labels
+            .iter()
+            .enumerate()
+            .map(|(i, label)| Location {
+                id: Some(i + 1),
+                message: Some(BorrowedText {
+                    text: &label.message,
+                }),
+                physical_location: physical(finding, label.span),
+            })
+            .collect(),
+        partial_fingerprints: BTreeMap::from([("harden/v1", fingerprint(finding))]),
+        properties: ResultProperties {
+            severity: finding.severity,
+        },
+    }
+}
+
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let enabled: Vec<usize> = (0..report.registry.rules.len())
         .filter(|&i| report.enabled[i])
-        .collect();
-    let rules: Vec<Value> = enabled
-        .iter()
-        .map(|&i| rule_descriptor(&report.registry.rules[i].spec))
-        .collect();
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| {
-            let rule_index = enabled.binary_search(&f.rule).ok();
-            let related: Vec<Value> = f
-                .labels
-                .iter()
-                .enumerate()
-                .map(|(i, label)| {
-                    json!({
-                        "id": i + 1,
-                        "message": {"text": label.message},
-                        "physicalLocation": {
-                            "artifactLocation": artifact(&f.file.path),
-                            "region": region(f, label.span),
-                        },
-                    })
-                })
-                .collect();
-            let mut result = json!({
-                "ruleId": f.rule_id(),
-                "level": level(f.severity),
-                "message": {"text": f.message},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": artifact(&f.file.path),
-                        "region": region(f, f.span),
-                    },
-                }],
-                "partialFingerprints": {"harden/v1": fingerprint(f)},
-                "properties": {"severity": f.severity},
-            });
-            if let Some(index) = rule_index {
-                result["ruleIndex"] = json!(index);
-            }
-            if !related.is_empty() {
-                result["relatedLocations"] = json!(related);
-            }
-            result
-        })
         .collect();
     let mut root_uri = format!("file://{}", encode_path(&report.root.to_string_lossy()));
     if !root_uri.ends_with('/') {
         root_uri.push('/');
     }
-    let document = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "harden",
-                "version": env!("CARGO_PKG_VERSION"),
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "rules": rules,
-            }},
-            "invocations": [{"executionSuccessful": true}],
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
-            "columnKind": "utf16CodeUnits",
-            "results": results,
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: [Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "harden",
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    rules: enabled
+                        .iter()
+                        .map(|&i| descriptor(&report.registry.rules[i].spec))
+                        .collect(),
+                },
+            },
+            invocations: [Invocation {
+                execution_successful: true,
+            }],
+            original_uri_base_ids: BTreeMap::from([(
+                "%SRCROOT%",
+                ArtifactLocation {
+                    uri: root_uri,
+                    uri_base_id: None,
+                },
+            )]),
+            column_kind: "utf16CodeUnits",
+            results: report
+                .findings
+                .iter()
+                .map(|f| result(f, &enabled))
+                .collect(),
         }],
-    });
-    let mut out = serde_json::to_string_pretty(&document).unwrap_or_default();
-    out.push('\n');
-    out
+    };
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")
 }
