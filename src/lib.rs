@@ -9,6 +9,7 @@
 pub mod checks;
 pub mod cli;
 pub mod discover;
+pub mod dockerfile;
 pub mod engine;
 pub mod k8s;
 pub mod report;
@@ -122,7 +123,12 @@ fn lint_candidate(
     settings: &Settings,
 ) -> engine::FileOutcome {
     match engine::read_source(&candidate.path, &candidate.display) {
-        Ok(file) => engine::lint_source(&file, registry, enabled, settings),
+        Ok(file) => match candidate.kind {
+            discover::FileKind::Dockerfile => {
+                engine::lint_dockerfile(&file, registry, enabled, settings)
+            }
+            _ => engine::lint_source(&file, registry, enabled, settings),
+        },
         Err(unreadable) => {
             let mut findings = Vec::new();
             if registry

@@ -2,6 +2,7 @@
 //! gives its parameters; several rules may share one template.
 
 mod capabilities;
+mod dockerfile;
 mod field;
 mod hardening;
 mod host;
@@ -15,9 +16,16 @@ use serde::de::DeserializeOwned;
 use crate::engine::Cx;
 use crate::k8s::Object;
 
-/// The logic of a rule, run once per object.
+/// The logic of a rule: run once per Kubernetes object, or once per
+/// Dockerfile for rules whose target is `dockerfile`.
 pub trait Check: Send + Sync {
-    fn check(&self, cx: &mut Cx<'_>, object: &Object<'_>);
+    fn check(&self, cx: &mut Cx<'_>, object: &Object<'_>) {
+        let _ = (cx, object);
+    }
+
+    fn check_dockerfile(&self, cx: &mut Cx<'_>, dockerfile: &crate::dockerfile::Dockerfile) {
+        let _ = (cx, dockerfile);
+    }
 }
 
 /// Builds a template's check from its parameters.
@@ -45,6 +53,7 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
             p,
         )?)?))
     }),
+    ("final-user", |p| no_params(p, dockerfile::FinalUser)),
     ("high-uid-gid", |p| {
         Ok(Box::new(security_context::HighUidGid::new(parse(p)?)?))
     }),

@@ -14,6 +14,7 @@ pub struct Candidate {
     /// The path as reports print it: relative to the working directory when
     /// under it, with `/` separators.
     pub display: String,
+    pub kind: FileKind,
 }
 
 /// A file or directory deliberately not checked, with the reason.
@@ -69,7 +70,7 @@ pub fn display_path(path: &Path, cwd: &Path) -> String {
 /// Walks `paths` and returns the files to check, sorted by display path.
 pub fn discover(paths: &[PathBuf], cwd: &Path) -> Discovered {
     let mut out = Discovered::default();
-    let mut found: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut found: BTreeMap<String, (PathBuf, FileKind)> = BTreeMap::new();
     let mut seen = BTreeSet::new();
     let mut charts = BTreeSet::new();
     let mut kustomizations = Vec::new();
@@ -90,8 +91,16 @@ pub fn discover(paths: &[PathBuf], cwd: &Path) -> Discovered {
         if metadata.is_file() {
             // A file named on the command line is checked whatever its name.
             let key = canonical(&absolute);
+            let name = absolute
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let kind = match classify(&name) {
+                FileKind::Dockerfile => FileKind::Dockerfile,
+                _ => FileKind::Manifest,
+            };
             if seen.insert(key) {
-                found.insert(display_path(&absolute, cwd), absolute);
+                found.insert(display_path(&absolute, cwd), (absolute, kind));
             }
             continue;
         }
@@ -153,15 +162,11 @@ pub fn discover(paths: &[PathBuf], cwd: &Path) -> Discovered {
                 kustomizations.push(path.to_path_buf());
             }
             match classify(&name) {
-                FileKind::Manifest => {
+                kind @ (FileKind::Manifest | FileKind::Dockerfile) => {
                     if seen.insert(canonical(path)) {
-                        found.insert(display, path.to_path_buf());
+                        found.insert(display, (path.to_path_buf(), kind));
                     }
                 }
-                FileKind::Dockerfile => out.skipped.push(Skipped {
-                    display,
-                    reason: "Dockerfile (Dockerfile checks are not part of this version)".into(),
-                }),
                 FileKind::Other => {}
             }
         }
@@ -180,7 +185,7 @@ pub fn discover(paths: &[PathBuf], cwd: &Path) -> Discovered {
                 .map(move |p| (p, k.clone()))
         })
         .collect();
-    for (display, path) in found {
+    for (display, (path, kind)) in found {
         if charts.iter().any(|chart| path.starts_with(chart)) {
             continue;
         }
@@ -194,7 +199,11 @@ pub fn discover(paths: &[PathBuf], cwd: &Path) -> Discovered {
             });
             continue;
         }
-        out.files.push(Candidate { path, display });
+        out.files.push(Candidate {
+            path,
+            display,
+            kind,
+        });
     }
     out.skipped.sort_by(|a, b| a.display.cmp(&b.display));
     out

@@ -1,5 +1,6 @@
 //! Rules, the registry that holds them, findings, and running checks.
 
+mod dockerfile;
 mod facts;
 mod finding;
 mod rule;
@@ -8,6 +9,7 @@ mod selection;
 
 use std::sync::OnceLock;
 
+pub use dockerfile::lint_dockerfile;
 pub use facts::{Facts, ServiceAccountRef, Unless};
 pub use finding::{Cx, Finding, KubeVersion, Label, Settings};
 pub use rule::{CheckSpec, Docs, RuleSpec, Severity, Target};

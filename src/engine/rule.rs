@@ -57,6 +57,7 @@ pub enum Target {
     Pod,
     Container,
     Volume,
+    Dockerfile,
 }
 
 impl Target {
@@ -67,6 +68,7 @@ impl Target {
             Target::Pod => "pod",
             Target::Container => "container",
             Target::Volume => "volume",
+            Target::Dockerfile => "dockerfile",
         }
     }
 }

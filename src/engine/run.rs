@@ -168,7 +168,8 @@ pub fn lint_source(
         for object in &objects {
             facts.observe(object);
             for (index, rule) in registry.rules.iter().enumerate() {
-                if !enabled[index] || rule.spec.target == Target::File {
+                if !enabled[index] || matches!(rule.spec.target, Target::File | Target::Dockerfile)
+                {
                     continue;
                 }
                 let mut cx = Cx {

@@ -1,0 +1,97 @@
+//! Check templates for Dockerfiles, and what they share: the shell commands
+//! of every `RUN` (shell form, exec form, heredoc bodies, `ONBUILD RUN`, and
+//! the scripts of `sh -c '…'`), with the stage each runs in.
+
+mod user;
+
+pub use user::FinalUser;
+
+use crate::dockerfile::shell::{Command, Joiner, Script};
+use crate::dockerfile::{Dockerfile, Form, Instruction, Joined, Word};
+
+/// The commands one `RUN` executes.
+pub struct RunScript<'a> {
+    /// Index of the instruction in `Dockerfile::instructions`.
+    pub index: usize,
+    /// The `RUN` itself (inside its `ONBUILD`, for `ONBUILD RUN`).
+    pub instruction: &'a Instruction,
+    pub script: Script,
+}
+
+/// Every `RUN` of the file with its commands, in order.
+pub fn run_scripts(file: &Dockerfile) -> Vec<RunScript<'_>> {
+    let mut out = Vec::new();
+    for (index, outer) in file.instructions.iter().enumerate() {
+        let instruction = match &outer.onbuild {
+            Some(inner) => inner.as_ref(),
+            None => outer,
+        };
+        if instruction.keyword != "RUN" {
+            continue;
+        }
+        let mut script = match &instruction.form {
+            Form::Exec(words) => exec_script(words),
+            Form::Shell => Script::parse(&instruction.args),
+        };
+        for heredoc in &instruction.heredocs {
+            if is_shell_body(&heredoc.body.text) {
+                script
+                    .commands
+                    .extend(Script::parse(&heredoc.body).commands);
+            }
+        }
+        let nested: Vec<Command> = script
+            .commands
+            .iter()
+            .filter_map(|c| Script::nested(c, word_text))
+            .flat_map(|s| s.commands)
+            .collect();
+        script.commands.extend(nested);
+        out.push(RunScript {
+            index,
+            instruction,
+            script,
+        });
+    }
+    out
+}
+
+/// An exec-form RUN is one command: its elements are the words.
+fn exec_script(words: &[Word]) -> Script {
+    let Some(first) = words.first() else {
+        return Script::default();
+    };
+    let last = words.last().unwrap_or(first);
+    Script {
+        commands: vec![Command {
+            assignments: Vec::new(),
+            words: words.to_vec(),
+            span: crate::source::Span::new(first.span.start, last.span.end),
+            joiner: Joiner::Start,
+            piped: false,
+            substituted: false,
+        }],
+    }
+}
+
+/// The text of a word as a script of its own (for `sh -c '…'`), placed at
+/// the word's position: the quotes are skipped, so offsets line up for the
+/// common case of a quoted script without escapes.
+fn word_text(word: &Word) -> Joined {
+    let mut joined = Joined::default();
+    joined.push(&word.text, word.span.start + 1);
+    joined
+}
+
+/// A heredoc body runs in the shell unless its shebang names another interpreter.
+fn is_shell_body(body: &str) -> bool {
+    match body.strip_prefix("#!") {
+        Some(shebang) => {
+            let line = shebang.lines().next().unwrap_or("");
+            ["sh", "bash", "ash", "dash", "zsh"]
+                .iter()
+                .any(|shell| line.split(['/', ' ']).any(|part| part == *shell))
+        }
+        None => true,
+    }
+}
