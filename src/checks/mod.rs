@@ -99,6 +99,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("root-user", |p| {
         Ok(Box::new(security_context::RootUser::new(parse(p)?)?))
     }),
+    ("run-program", |p| {
+        Ok(Box::new(dockerfile::RunProgram::new(parse(p)?)?))
+    }),
     ("run-as-non-root", |p| {
         Ok(Box::new(security_context::RunAsNonRoot::new(parse(p)?)?))
     }),

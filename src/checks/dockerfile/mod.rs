@@ -2,8 +2,10 @@
 //! of every `RUN` (shell form, exec form, heredoc bodies, `ONBUILD RUN`, and
 //! the scripts of `sh -c '…'`), with the stage each runs in.
 
+mod commands;
 mod user;
 
+pub use commands::RunProgram;
 pub use user::FinalUser;
 
 use crate::dockerfile::shell::{Command, Joiner, Script};
@@ -83,12 +85,14 @@ fn word_text(word: &Word) -> Joined {
     joined
 }
 
+const SHELLS: [&str; 5] = ["sh", "bash", "ash", "dash", "zsh"];
+
 /// A heredoc body runs in the shell unless its shebang names another interpreter.
 fn is_shell_body(body: &str) -> bool {
     match body.strip_prefix("#!") {
         Some(shebang) => {
             let line = shebang.lines().next().unwrap_or("");
-            ["sh", "bash", "ash", "dash", "zsh"]
+            SHELLS
                 .iter()
                 .any(|shell| line.split(['/', ' ']).any(|part| part == *shell))
         }
