@@ -170,3 +170,15 @@ fn variables_expand_from_arg_and_env() {
     assert_eq!(file.expand("$APP_HOME/bin:$PORT", 4), "/app/bin:8080");
     assert_eq!(file.expand("$UNKNOWN", 4), "$UNKNOWN");
 }
+
+#[test]
+fn heredoc_after_a_program() {
+    let text = "FROM alpine\nRUN python3 <<EOF\nprint(1)\nsudo = 1\nEOF\n";
+    let file = parse(text);
+    assert_eq!(file.instructions.len(), 2, "{:?}", file.instructions);
+    assert_eq!(file.instructions[1].heredocs.len(), 1);
+    assert_eq!(
+        file.instructions[1].heredocs[0].body.text,
+        "print(1)\nsudo = 1\n"
+    );
+}

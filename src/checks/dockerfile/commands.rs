@@ -40,8 +40,10 @@ impl Check for RunProgram {
                 };
                 if self.params.programs.iter().any(|p| p == program) {
                     let message = fill(&self.params.message, &[("program", program)]);
-                    cx.report(command.words[0].span, message)
-                        .at_path(format!("instruction[{}].RUN", run.index));
+                    cx.report(command.words[0].span, message).at_path(format!(
+                        "instruction[{}].{}",
+                        run.index, run.instruction.keyword
+                    ));
                 }
             }
         }

@@ -35,8 +35,15 @@ pub fn run_scripts(file: &Dockerfile) -> Vec<RunScript<'_>> {
             Form::Exec(words) => exec_script(words),
             Form::Shell => Script::parse(&instruction.args),
         };
+        // `RUN <<EOF` runs the body as a script; `RUN python3 <<EOF` feeds
+        // it to another program.
+        let feeds_program = script
+            .commands
+            .first()
+            .and_then(|c| c.program())
+            .is_some_and(|p| !SHELLS.contains(&p));
         for heredoc in &instruction.heredocs {
-            if is_shell_body(&heredoc.body.text) {
+            if !feeds_program && is_shell_body(&heredoc.body.text) {
                 script
                     .commands
                     .extend(Script::parse(&heredoc.body).commands);
