@@ -99,11 +99,11 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("root-user", |p| {
         Ok(Box::new(security_context::RootUser::new(parse(p)?)?))
     }),
-    ("run-program", |p| {
-        Ok(Box::new(dockerfile::RunProgram::new(parse(p)?)?))
-    }),
     ("run-as-non-root", |p| {
         Ok(Box::new(security_context::RunAsNonRoot::new(parse(p)?)?))
+    }),
+    ("run-program", |p| {
+        Ok(Box::new(dockerfile::RunProgram::new(parse(p)?)?))
     }),
     ("safe-sysctls", |p| {
         Ok(Box::new(hardening::SafeSysctls::new(parse(p)?)))

@@ -22,8 +22,7 @@ impl Check for FinalUser {
             .instructions
             .iter()
             .enumerate()
-            .filter(|(_, i)| i.stage == Some(stage) && i.keyword == "USER")
-            .last();
+            .rfind(|(_, i)| i.stage == Some(stage) && i.keyword == "USER");
         let Some((index, user)) = last_user else {
             return;
         };
