@@ -598,23 +598,23 @@ pub fn expand(text: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
     while let Some(dollar) = rest.find('$') {
         out.push_str(&rest[..dollar]);
         let after = &rest[dollar + 1..];
-        if let Some(body) = after.strip_prefix('{') {
-            if let Some(close) = body.find('}') {
-                let inner = &body[..close];
-                let (name, default) = match inner.find([':', '-']) {
-                    Some(i) => {
-                        let default = inner[i..].trim_start_matches(':');
-                        (&inner[..i], default.strip_prefix('-'))
-                    }
-                    None => (inner, None),
-                };
-                match lookup(name).or(default.map(str::to_string)) {
-                    Some(value) => out.push_str(&value),
-                    None => out.push_str(&rest[dollar..dollar + 2 + close + 1]),
+        if let Some(body) = after.strip_prefix('{')
+            && let Some(close) = body.find('}')
+        {
+            let inner = &body[..close];
+            let (name, default) = match inner.find([':', '-']) {
+                Some(i) => {
+                    let default = inner[i..].trim_start_matches(':');
+                    (&inner[..i], default.strip_prefix('-'))
                 }
-                rest = &body[close + 1..];
-                continue;
+                None => (inner, None),
+            };
+            match lookup(name).or(default.map(str::to_string)) {
+                Some(value) => out.push_str(&value),
+                None => out.push_str(&rest[dollar..dollar + 2 + close + 1]),
             }
+            rest = &body[close + 1..];
+            continue;
         }
         let len = after
             .bytes()
@@ -669,10 +669,8 @@ pub fn heredoc_markers(args: &Joined) -> Vec<(Span, String, bool, bool)> {
                 }
                 if j > name_start {
                     let delimiter = text[name_start..j].to_string();
-                    if let Some(q) = open {
-                        if bytes.get(j) == Some(&q) {
-                            j += 1;
-                        }
+                    if open.is_some_and(|q| bytes.get(j) == Some(&q)) {
+                        j += 1;
                     }
                     out.push((
                         args.source_span(start as u32, j as u32),
