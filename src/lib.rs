@@ -32,6 +32,8 @@ pub struct LintOptions {
     pub settings: Settings,
     /// Worker threads; all cores when `None`.
     pub threads: Option<usize>,
+    /// Rule parameters that replace those of the rule files, by rule id.
+    pub rule_params: Vec<(String, serde_json::Value)>,
 }
 
 /// The outcome of a lint run.
@@ -60,7 +62,13 @@ impl LintResult {
 
 /// Lints files and directories: the library entry that the CLI and tests call.
 pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
-    let registry = engine::registry();
+    let configured;
+    let registry = if options.rule_params.is_empty() {
+        engine::registry()
+    } else {
+        configured = engine::Registry::with_params(&options.rule_params)?;
+        &configured
+    };
     let unknown = options.selection.unknown(registry);
     if !unknown.is_empty() {
         return Err(format!("unknown rule or tag: {}", unknown.join(", ")));

@@ -6,7 +6,8 @@
 //! firing file must fire).
 //!
 //! A fixture whose first line is `# kube-version: 1.30` is linted for that
-//! Kubernetes version. A document of a firing fixture that holds a line
+//! Kubernetes version; one whose first line is `# params: {"key": …}` is
+//! linted with those parameters merged over the rule file's. A document of a firing fixture that holds a line
 //! starting with `# context:` only supports the cases around it (a
 //! ServiceAccount that a pod refers to) and need not fire.
 
@@ -53,6 +54,13 @@ fn kube_version(path: &Path) -> KubeVersion {
         .unwrap_or(KubeVersion::LATEST)
 }
 
+/// `# params: {…}` on the first line: parameters merged over the rule file's.
+fn params(path: &Path) -> Option<serde_json::Value> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let json = text.lines().next()?.strip_prefix("# params:")?;
+    Some(serde_json::from_str(json.trim()).expect("valid JSON after `# params:`"))
+}
+
 fn lint_alone(rule: &str, path: &Path) -> harden::LintResult {
     let options = LintOptions {
         paths: vec![path.to_path_buf()],
@@ -65,6 +73,9 @@ fn lint_alone(rule: &str, path: &Path) -> harden::LintResult {
             kube_version: kube_version(path),
         },
         threads: Some(1),
+        rule_params: params(path)
+            .map(|p| vec![(rule.to_string(), p)])
+            .unwrap_or_default(),
     };
     lint_paths(&options).expect("lint runs")
 }

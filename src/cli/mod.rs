@@ -156,6 +156,7 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
             kube_version: args.kube_version,
         },
         threads: args.threads,
+        rule_params: Vec::new(),
     };
     let result = match lint_paths(&options) {
         Ok(result) => result,

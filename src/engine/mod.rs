@@ -61,6 +61,31 @@ impl Registry {
         Ok(Registry { rules })
     }
 
+    /// The built-in rules with some rules' parameters replaced: each override
+    /// is merged key by key over the rule file's `check.params`.
+    pub fn with_params(overrides: &[(String, serde_json::Value)]) -> Result<Registry, String> {
+        let mut registry = Registry::load(embedded::RULE_FILES)?;
+        for (id, params) in overrides {
+            let Some(index) = registry.index_of(id) else {
+                return Err(format!("unknown rule `{id}`"));
+            };
+            let rule = &mut registry.rules[index];
+            let mut merged = match &rule.spec.check.params {
+                serde_json::Value::Object(map) => map.clone(),
+                _ => serde_json::Map::new(),
+            };
+            let serde_json::Value::Object(extra) = params else {
+                return Err(format!("parameters of `{id}` must be a mapping"));
+            };
+            merged.extend(extra.clone());
+            let merged = serde_json::Value::Object(merged);
+            rule.check = checks::build(&rule.spec.check.template, &merged)
+                .map_err(|e| format!("rule `{id}`: {e}"))?;
+            rule.spec.check.params = merged;
+        }
+        Ok(registry)
+    }
+
     pub fn index_of(&self, id: &str) -> Option<usize> {
         self.rules
             .binary_search_by(|r| r.spec.id.as_str().cmp(id))
