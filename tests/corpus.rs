@@ -168,3 +168,39 @@ fn findings_land_on_the_lines_checked_by_hand() {
         );
     }
 }
+
+#[test]
+fn every_corpus_dockerfile_is_read() {
+    let Some(corpus) = common::shared("corpus/docker", "corpus Dockerfiles") else {
+        return;
+    };
+    let one = lint(&corpus, 1, &["all"]);
+    let two = lint(&corpus, 2, &["all"]);
+    assert_eq!(render(&one, Format::Json), render(&two, Format::Json));
+    let mut broken: Vec<&str> = one
+        .findings
+        .iter()
+        .filter(|f| f.rule_id() == "invalid-input" && !f.file.path.ends_with(".yaml"))
+        .map(|f| f.file.path.as_str())
+        .collect();
+    broken.dedup();
+    // The same five files hadolint cannot parse (DL1000): four with an
+    // unclosed quote in LABEL, one with a stray `~` line.
+    let dir = "../shared/corpus/docker/bridgecrewio__checkov/tests/dockerfile/checks";
+    assert_eq!(
+        broken,
+        [
+            format!("{dir}/example_HealthcheckExists/failure/Dockerfile"),
+            format!("{dir}/example_HealthcheckExists/success/Dockerfile"),
+            format!("{dir}/example_UpdateNotAlone/failure/Dockerfile"),
+            format!("{dir}/example_UserExists/failure/Dockerfile"),
+            format!("{dir}/example_UserExists/success/Dockerfile"),
+        ]
+    );
+    let dockerfiles = one
+        .files
+        .iter()
+        .filter(|(p, s)| !p.ends_with(".yaml") && matches!(s, FileStatus::Checked { .. }))
+        .count();
+    assert!(dockerfiles >= 280, "only {dockerfiles} Dockerfiles checked");
+}

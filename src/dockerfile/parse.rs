@@ -251,6 +251,14 @@ fn instruction(joined: &Joined, errors: &mut Vec<ParseError>) -> Option<Instruct
             });
         }
     }
+    if matches!(keyword.as_str(), "LABEL" | "ENV" | "ARG")
+        && let Some(at) = shell::unterminated_quote(&args.text)
+    {
+        errors.push(ParseError {
+            message: format!("{keyword}: a quote is never closed"),
+            span: args.source_span(at as u32, at as u32 + 1),
+        });
+    }
     let form = exec_form(&args).map_or(Form::Shell, Form::Exec);
     let onbuild = if keyword == "ONBUILD" {
         if args.text.is_empty() {

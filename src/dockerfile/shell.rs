@@ -532,6 +532,26 @@ pub fn word_end(text: &str, start: usize) -> usize {
     i.min(bytes.len())
 }
 
+/// The offset of a quote that is never closed, if any.
+pub fn unterminated_quote(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut open: Option<(u8, usize)> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match open {
+            Some((q, _)) if b == q => open = None,
+            Some((b'"', _)) if b == b'\\' => i += 1,
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => open = Some((b, i)),
+            None if b == b'\\' => i += 1,
+            None => {}
+        }
+        i += 1;
+    }
+    open.map(|(_, at)| at)
+}
+
 /// Removes one level of shell quoting from a word.
 pub fn unquote(word: &str) -> String {
     let mut out = String::with_capacity(word.len());

@@ -182,3 +182,12 @@ fn heredoc_after_a_program() {
         "print(1)\nsudo = 1\n"
     );
 }
+
+#[test]
+fn an_unclosed_quote_in_label_env_or_arg_is_an_error() {
+    let text = "FROM base\nLABEL foo=\"bar baz\nENV A='b c' D=\"e\"\n";
+    let file = parse(text);
+    assert_eq!(file.errors.len(), 1, "{:?}", file.errors);
+    assert_eq!(file.errors[0].message, "LABEL: a quote is never closed");
+    assert_eq!(slice(text, file.errors[0].span), "\"");
+}
