@@ -100,11 +100,26 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
     });
     let mut findings = Vec::new();
     let mut facts = engine::Facts::default();
+    let mut records: Vec<Vec<checks::Record>> = registry.rules.iter().map(|_| Vec::new()).collect();
     let mut files = Vec::with_capacity(outcomes.len() + discovered.skipped.len());
     for outcome in outcomes {
         findings.extend(outcome.findings);
         facts.extend(outcome.facts);
+        for (rule, record) in outcome.records {
+            records[rule].push(record);
+        }
         files.push((outcome.path, outcome.status));
+    }
+    for (index, rule) in registry.rules.iter().enumerate() {
+        if enabled[index] && rule.check.needs_set() {
+            let mut cx = engine::SetCx {
+                settings: &options.settings,
+                rule: index,
+                severity: rule.spec.severity,
+                findings: &mut findings,
+            };
+            rule.check.check_set(&mut cx, &records[index]);
+        }
     }
     findings.retain(|f| !f.unless.as_ref().is_some_and(|c| facts.holds(c)));
     files.extend(
@@ -154,6 +169,7 @@ fn lint_candidate(
                 status: FileStatus::Invalid,
                 findings,
                 facts: engine::Facts::default(),
+                records: Vec::new(),
             }
         }
     }

@@ -7,14 +7,18 @@ mod field;
 mod hardening;
 mod host;
 mod image;
+mod relations;
 mod resources;
 mod security_context;
 mod service_account;
 
 use serde::de::DeserializeOwned;
 
-use crate::engine::Cx;
+use std::sync::Arc;
+
+use crate::engine::{Cx, SetCx};
 use crate::k8s::Object;
+use crate::source::SourceFile;
 
 /// The logic of a rule: run once per Kubernetes object, or once per
 /// Dockerfile for rules whose target is `dockerfile`.
@@ -26,7 +30,30 @@ pub trait Check: Send + Sync {
     fn check_dockerfile(&self, cx: &mut Cx<'_>, dockerfile: &crate::dockerfile::Dockerfile) {
         let _ = (cx, dockerfile);
     }
+
+    /// True for rules over the whole set of objects (a Service and the pods
+    /// it selects): they `project` each object while files are read in
+    /// parallel, then `check_set` once on everything kept.
+    fn needs_set(&self) -> bool {
+        false
+    }
+
+    /// What to keep of one object for `check_set`; files are dropped once
+    /// read, so a record holds only what the rule needs (and the file, for
+    /// reporting).
+    fn project(&self, object: &Object<'_>, file: &Arc<SourceFile>) -> Option<Record> {
+        let _ = (object, file);
+        None
+    }
+
+    /// Runs once on the records of every object, in path and position order.
+    fn check_set(&self, cx: &mut SetCx<'_>, records: &[Record]) {
+        let _ = (cx, records);
+    }
 }
+
+/// What a set rule keeps of one object; each rule downcasts its own type.
+pub type Record = Box<dyn std::any::Any + Send + Sync>;
 
 /// Builds a template's check from its parameters.
 type Builder = fn(&serde_json::Value) -> Result<Box<dyn Check>, String>;
@@ -124,6 +151,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("selinux-options", |p| {
         no_params(p, hardening::SelinuxOptions)
+    }),
+    ("service-selects-pods", |p| {
+        no_params(p, relations::ServiceSelectsPods)
     }),
     ("sudo-in-command", |p| {
         Ok(Box::new(hardening::SudoInCommand::new(parse(p)?)))

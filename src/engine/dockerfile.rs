@@ -60,6 +60,7 @@ pub fn lint_dockerfile(
         status,
         findings,
         facts: Facts::default(),
+        records: Vec::new(),
     }
 }
 

@@ -137,6 +137,37 @@ impl<'r> Cx<'r> {
     }
 }
 
+/// Where set rules report: like `Cx`, but each finding names its file.
+pub struct SetCx<'r> {
+    pub settings: &'r Settings,
+    pub(crate) rule: usize,
+    pub(crate) severity: Severity,
+    pub(crate) findings: &'r mut Vec<Finding>,
+}
+
+impl SetCx<'_> {
+    pub fn report(
+        &mut self,
+        file: &Arc<SourceFile>,
+        span: Span,
+        object: Option<String>,
+        message: impl Into<String>,
+    ) -> &mut Finding {
+        self.findings.push(Finding {
+            rule: self.rule,
+            severity: self.severity,
+            file: Arc::clone(file),
+            span,
+            message: message.into(),
+            labels: Vec::new(),
+            object,
+            path: String::new(),
+            unless: None,
+        });
+        self.findings.last_mut().expect("just pushed")
+    }
+}
+
 impl Finding {
     pub fn with_label(&mut self, span: Span, message: impl Into<String>) -> &mut Self {
         if span != self.span {

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 pub use dockerfile::lint_dockerfile;
 pub use facts::{Facts, ServiceAccountRef, Unless};
-pub use finding::{Cx, Finding, KubeVersion, Label, Settings};
+pub use finding::{Cx, Finding, KubeVersion, Label, SetCx, Settings};
 pub use rule::{CheckSpec, Docs, RuleSpec, Severity, Target};
 pub use run::{
     FileOutcome, FileStatus, MAX_FILE_BYTES, Unreadable, input_finding, lint_source, read_source,

@@ -32,6 +32,8 @@ pub struct FileOutcome {
     pub status: FileStatus,
     pub findings: Vec<Finding>,
     pub facts: Facts,
+    /// What set rules kept of this file's objects, by rule index.
+    pub records: Vec<(usize, crate::checks::Record)>,
 }
 
 /// Why a file could not be turned into text.
@@ -138,6 +140,7 @@ pub fn lint_source(
     let parsed = parse_stream(&file.text, &Limits::default());
     let mut objects_seen = 0;
     let mut facts = Facts::default();
+    let mut records = Vec::new();
     let duplicate_rule = registry.index_of("duplicate-key");
     for document in &parsed.documents {
         let objects = Object::all_in(document);
@@ -181,6 +184,11 @@ pub fn lint_source(
                     findings: &mut findings,
                 };
                 rule.check.check(&mut cx, object);
+                if rule.check.needs_set()
+                    && let Some(record) = rule.check.project(object, file)
+                {
+                    records.push((index, record));
+                }
             }
         }
     }
@@ -211,6 +219,7 @@ pub fn lint_source(
         status,
         findings,
         facts,
+        records,
     }
 }
 

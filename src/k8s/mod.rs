@@ -8,14 +8,16 @@ mod os;
 mod pod;
 mod quantity;
 mod resources;
+mod seccomp;
+mod selector;
 mod volume;
 
 pub use image::ImageRef;
 pub use pod::{Container, ContainerKind, Effective, Level, PodSpec};
 pub use quantity::Quantity;
 pub use resources::{Amount, Bound, Resources};
+pub use selector::{Labels, Operator, Requirement, Selector, labels};
 pub use volume::{HostPathSource, Volume, VolumeMount, host_path_components};
-mod seccomp;
 
 pub use seccomp::{
     SECCOMP_CONTAINER_ANNOTATION, SECCOMP_POD_ANNOTATION, SeccompKind, SeccompProfile,
