@@ -130,8 +130,12 @@ impl RuleSpec {
             "## Why it matters\n\n{}\n\n",
             self.docs.why.trim()
         ));
+        let language = match self.target {
+            Target::Dockerfile => "dockerfile",
+            _ => "yaml",
+        };
         out.push_str(&format!(
-            "## Example\n\n```yaml\n{}\n```\n\n",
+            "## Example\n\n```{language}\n{}\n```\n\n",
             self.docs.example.trim_end()
         ));
         out.push_str(&format!("## How to fix it\n\n{}\n\n", self.docs.fix.trim()));
