@@ -93,13 +93,16 @@ fn names_commit(source: &str) -> bool {
 }
 
 /// The source words of an `ADD` or `COPY` (every word but the destination),
-/// and the destination.
+/// and the destination; nothing for an instruction without both.
 fn sources(instruction: &Instruction) -> (Vec<Word>, Option<Word>) {
     let mut words = match instruction.exec() {
         Some(words) => words.to_vec(),
         None => instruction.words(),
     };
-    let destination = if words.len() >= 2 { words.pop() } else { None };
+    if words.len() < 2 {
+        return (Vec::new(), None);
+    }
+    let destination = words.pop();
     (words, destination)
 }
 
@@ -245,5 +248,9 @@ mod tests {
         assert!(!is_git("https://example.com/app.tar.gz"));
         assert_eq!(basename("/tmp/dist/app.tgz"), "app.tgz");
         assert_eq!(basename("dir/"), "dir");
+        let file = crate::dockerfile::parse("ADD onlyone\nADD [\"a\"]\n");
+        for instruction in &file.instructions {
+            assert!(sources(instruction).0.is_empty());
+        }
     }
 }

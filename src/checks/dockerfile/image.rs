@@ -47,7 +47,8 @@ pub(super) enum Base {
     Scratch,
     /// An image reference, with the variables it names expanded.
     Image(String),
-    /// A reference that still holds a variable whose value is unknown.
+    /// A reference that still holds a variable whose value is unknown (or
+    /// expands to nothing).
     Unresolved(String),
 }
 
@@ -63,7 +64,7 @@ pub(super) fn stage_base(file: &Dockerfile, stage: usize) -> Option<(Base, &Word
     });
     let base = if let Some(earlier) = earlier {
         Base::Stage(earlier)
-    } else if text.contains('$') {
+    } else if text.contains('$') || text.trim().is_empty() {
         Base::Unresolved(text)
     } else if text.eq_ignore_ascii_case("scratch") {
         Base::Scratch
@@ -356,6 +357,17 @@ mod tests {
     fn a_later_stage_is_not_a_base() {
         let file = parse("FROM app\nFROM alpine:3.20 AS app\n");
         assert_eq!(stage_base(&file, 0).unwrap().0, Base::Image("app".into()));
+    }
+
+    #[test]
+    fn an_empty_reference_is_not_judged() {
+        let file = parse("FROM \"\"\nFROM ${EMPTY:-}\n");
+        for stage in 0..2 {
+            assert_eq!(
+                stage_base(&file, stage).unwrap().0,
+                Base::Unresolved(String::new())
+            );
+        }
     }
 
     #[test]

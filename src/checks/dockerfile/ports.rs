@@ -62,6 +62,9 @@ fn parse_entry(text: &str) -> Result<Entry<'_>, Invalid> {
         Some((ports, protocol)) => (ports, protocol.to_ascii_lowercase()),
         None => (text, "tcp".to_string()),
     };
+    if protocol.is_empty() {
+        return Err(Invalid::NotAPort);
+    }
     if ports.contains(':') {
         return Err(Invalid::Mapping);
     }
@@ -235,6 +238,7 @@ mod tests {
         assert_eq!(parse_entry("80-"), Err(Invalid::NotAPort));
         assert_eq!(parse_entry("-80"), Err(Invalid::NotAPort));
         assert_eq!(parse_entry("/tcp"), Err(Invalid::NotAPort));
+        assert_eq!(parse_entry("80/"), Err(Invalid::NotAPort));
         assert_eq!(
             parse_entry("80/http"),
             Err(Invalid::Protocol("http".into()))
