@@ -60,6 +60,9 @@ type Builder = fn(&serde_json::Value) -> Result<Box<dyn Check>, String>;
 
 /// Every template a rule file may name, sorted by name.
 pub const TEMPLATES: &[(&str, Builder)] = &[
+    ("add-source", |p| {
+        Ok(Box::new(dockerfile::AddSource::new(parse(p)?)))
+    }),
     ("automount-token", |p| {
         no_params(p, service_account::AutomountToken)
     }),
@@ -80,7 +83,25 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
             p,
         )?)?))
     }),
+    ("expose-port", |p| {
+        Ok(Box::new(dockerfile::ExposePort::new(parse(p)?)?))
+    }),
+    ("expose-valid", |p| {
+        Ok(Box::new(dockerfile::ExposeValid::new(parse(p)?)))
+    }),
     ("final-user", |p| no_params(p, dockerfile::FinalUser)),
+    ("from-digest", |p| {
+        Ok(Box::new(dockerfile::FromDigest::new(parse(p)?)))
+    }),
+    ("from-platform", |p| {
+        Ok(Box::new(dockerfile::FromPlatform::new(parse(p)?)))
+    }),
+    ("from-registry", |p| {
+        Ok(Box::new(dockerfile::FromRegistry::new(parse(p)?)))
+    }),
+    ("from-tag", |p| {
+        Ok(Box::new(dockerfile::FromTag::new(parse(p)?)))
+    }),
     ("high-uid-gid", |p| {
         Ok(Box::new(security_context::HighUidGid::new(parse(p)?)?))
     }),
@@ -102,6 +123,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("input", |p| no_params(p, Input)),
     ("linux-hardening", |p| {
         no_params(p, hardening::LinuxHardening)
+    }),
+    ("numeric-user", |p| {
+        Ok(Box::new(dockerfile::NumericUser::new(parse(p)?)))
     }),
     ("pod-field", |p| {
         Ok(Box::new(field::PodField::new(parse(p)?)?))
@@ -160,6 +184,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("unconfined-profile", |p| {
         Ok(Box::new(hardening::UnconfinedProfile::new(parse(p)?)))
+    }),
+    ("user-defined", |p| {
+        Ok(Box::new(dockerfile::UserDefined::new(parse(p)?)))
     }),
     ("user-namespaces", |p| {
         no_params(p, hardening::UserNamespaces)

@@ -202,20 +202,58 @@ impl Dockerfile {
         })
     }
 
-    /// The value of a variable as known at `before` (an instruction index):
-    /// the last `ENV` or `ARG` default in the same stage, else a global `ARG`
-    /// declared before the first FROM.
+    /// The value of a variable as known at `before` (an instruction index),
+    /// with BuildKit's scoping: a `FROM` sees the `ARG` defaults declared
+    /// before the first `FROM`; inside a stage, the last `ENV` or `ARG`
+    /// default of that stage counts, and a global `ARG` only once the stage
+    /// declares it again (`ARG NAME`, inheriting the global default). An
+    /// `ENV` wins over an `ARG` of the same name.
     pub fn variable(&self, name: &str, before: usize) -> Option<String> {
+        let before = before.min(self.instructions.len());
         let stage = self.instructions.get(before).and_then(|i| i.stage);
+        let is_from = self
+            .instructions
+            .get(before)
+            .is_some_and(|i| i.keyword == "FROM");
+        let declared = |instruction: &Instruction| {
+            shell::assignments(&instruction.args.text)
+                .into_iter()
+                .filter(|(key, _)| key == name)
+                .map(|(_, value)| value)
+                .collect::<Vec<_>>()
+        };
+        let mut global = None;
+        for instruction in &self.instructions[..before] {
+            if instruction.stage.is_none() && instruction.keyword == "ARG" {
+                for value in declared(instruction).into_iter().flatten() {
+                    global = Some(value);
+                }
+            }
+        }
+        if stage.is_none() || is_from {
+            return global;
+        }
         let mut value = None;
-        for instruction in &self.instructions[..before.min(self.instructions.len())] {
-            let scope_ok = instruction.stage == stage || instruction.stage.is_none();
-            if !scope_ok || !matches!(instruction.keyword.as_str(), "ARG" | "ENV") {
+        let mut from_env = false;
+        for instruction in &self.instructions[..before] {
+            if instruction.stage != stage {
                 continue;
             }
-            for (key, val) in shell::assignments(&instruction.args.text) {
-                if key == name && val.is_some() {
-                    value = val;
+            let is_env = match instruction.keyword.as_str() {
+                "ENV" => true,
+                "ARG" => false,
+                _ => continue,
+            };
+            for declared_value in declared(instruction) {
+                match (is_env, declared_value) {
+                    (true, Some(v)) => {
+                        value = Some(v);
+                        from_env = true;
+                    }
+                    (false, _) if from_env => {}
+                    (false, Some(v)) => value = Some(v),
+                    (false, None) => value = global.clone(),
+                    (true, None) => {}
                 }
             }
         }

@@ -172,6 +172,25 @@ fn variables_expand_from_arg_and_env() {
 }
 
 #[test]
+fn global_args_reach_a_stage_only_when_declared_again() {
+    let text = "ARG PORT=22\nARG USER=app\nFROM alpine:$PORT\nEXPOSE $PORT\nARG USER\nUSER $USER\nENV MODE=env\nARG MODE=arg\nRUN echo $MODE\nFROM alpine\nARG PORT=80\nEXPOSE $PORT\n";
+    let file = parse(text);
+    assert_eq!(file.expand("$PORT", 2), "22", "FROM sees global ARGs");
+    assert_eq!(
+        file.expand("$PORT", 3),
+        "$PORT",
+        "not declared in the stage"
+    );
+    assert_eq!(
+        file.expand("$USER", 5),
+        "app",
+        "declared again, inherits the default"
+    );
+    assert_eq!(file.expand("$MODE", 8), "env", "ENV wins over ARG");
+    assert_eq!(file.expand("$PORT", 11), "80", "the stage's own default");
+}
+
+#[test]
 fn heredoc_after_a_program() {
     let text = "FROM alpine\nRUN python3 <<EOF\nprint(1)\nsudo = 1\nEOF\n";
     let file = parse(text);

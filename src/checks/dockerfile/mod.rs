@@ -2,10 +2,18 @@
 //! of every `RUN` (shell form, exec form, heredoc bodies, `ONBUILD RUN`, and
 //! the scripts of `sh -c '…'`), with the stage each runs in.
 
+mod add;
 mod commands;
+mod image;
+mod image_user;
+mod ports;
 mod user;
 
+pub use add::AddSource;
 pub use commands::RunProgram;
+pub use image::{FromDigest, FromPlatform, FromRegistry, FromTag};
+pub use image_user::{NumericUser, UserDefined};
+pub use ports::{ExposePort, ExposeValid};
 pub use user::FinalUser;
 
 use crate::dockerfile::shell::{Command, Joiner, Script};

@@ -1,0 +1,4 @@
+ARG BASE_IMAGE=ubuntu
+ARG VERSION=latest
+FROM ${BASE_IMAGE}
+FROM alpine:${VERSION}

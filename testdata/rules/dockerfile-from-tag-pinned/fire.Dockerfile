@@ -1,0 +1,2 @@
+FROM python
+RUN pip --version

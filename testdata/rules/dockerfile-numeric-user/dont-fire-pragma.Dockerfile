@@ -1,0 +1,3 @@
+FROM node:20-slim
+# hadolint ignore=DL3066
+USER node

@@ -1,0 +1,4 @@
+ARG RUN_AS=www-data
+FROM nginx:1.27
+ARG RUN_AS
+USER ${RUN_AS}

@@ -1,0 +1,3 @@
+# params: {"allowed-registries": ["registry.example.com"]}
+ARG REGISTRY=gcr.io
+FROM ${REGISTRY}/distroless/static-debian12:nonroot

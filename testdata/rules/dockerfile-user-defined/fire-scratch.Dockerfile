@@ -1,0 +1,6 @@
+FROM golang:1.22 AS build
+RUN CGO_ENABLED=0 go build -o /out/app ./cmd/app
+
+FROM scratch
+COPY --from=build /out/app /app
+ENTRYPOINT ["/app"]

@@ -1,0 +1,3 @@
+FROM alpine:3.20
+# hadolint ignore=DL3011
+EXPOSE 80000

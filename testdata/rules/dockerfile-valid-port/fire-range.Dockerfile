@@ -1,0 +1,3 @@
+FROM alpine:3.20
+EXPOSE 9000-8000 \
+       60000-70000/udp
