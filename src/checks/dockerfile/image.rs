@@ -76,7 +76,7 @@ pub(super) fn stage_base(file: &Dockerfile, stage: usize) -> Option<(Base, &Word
 
 /// The stages a stage is built on, itself first: `FROM builder` continues
 /// the stage named `builder`, with its files, environment and user.
-pub(super) fn stage_chain(file: &Dockerfile, stage: usize) -> Vec<usize> {
+pub(crate) fn stage_chain(file: &Dockerfile, stage: usize) -> Vec<usize> {
     let mut chain = vec![stage];
     let mut current = stage;
     // An earlier stage has a smaller index, so the walk ends.

@@ -18,6 +18,7 @@ pub use user::FinalUser;
 
 use crate::dockerfile::shell::{Command, Joiner, Script};
 use crate::dockerfile::{Dockerfile, Form, Instruction, Joined, Word};
+use image::stage_chain;
 
 /// The commands one `RUN` executes.
 pub struct RunScript<'a> {

@@ -18,11 +18,14 @@ impl Check for FinalUser {
         let Some(stage) = file.final_stage() else {
             return;
         };
-        let last_user = file
-            .instructions
-            .iter()
-            .enumerate()
-            .rfind(|(_, i)| i.stage == Some(stage) && i.keyword == "USER");
+        // `FROM builder` continues the stage named builder, with its USER.
+        let chain = super::stage_chain(file, stage);
+        let last_user = chain.iter().find_map(|&s| {
+            file.instructions
+                .iter()
+                .enumerate()
+                .rfind(|(_, i)| i.stage == Some(s) && i.keyword == "USER")
+        });
         let Some((index, user)) = last_user else {
             return;
         };
