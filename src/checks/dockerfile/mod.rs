@@ -3,9 +3,17 @@
 //! the scripts of `sh -c '…'`), with the stage each runs in.
 
 mod commands;
+mod instructions;
+mod labels;
+mod semantics;
+mod stages;
 mod user;
 
 pub use commands::RunProgram;
+pub use instructions::{ExecForm, InstructionUsed, SuppressionPragmas, Workdir};
+pub use labels::LabelSchema;
+pub use semantics::SyntaxSemantics;
+pub use stages::{Healthcheck, RepeatedInstruction, StageReferences};
 pub use user::FinalUser;
 
 use crate::dockerfile::shell::{Command, Joiner, Script};
