@@ -74,11 +74,13 @@ impl Check for ExecForm {
             if keyword == "CMD" && ends_with_exec(&Script::parse(&used.args)) {
                 continue;
             }
-            cx.report(
-                used.args.span(),
-                format!("{keyword} in shell form runs under /bin/sh -c"),
-            )
-            .at_path(format!("instruction[{index}].{keyword}"));
+            let message = if used.args.text.trim_start().starts_with('[') {
+                format!("{keyword} is not a valid JSON array, so it runs under /bin/sh -c")
+            } else {
+                format!("{keyword} in shell form runs under /bin/sh -c")
+            };
+            cx.report(used.args.span(), message)
+                .at_path(format!("instruction[{index}].{keyword}"));
         }
     }
 }

@@ -5,7 +5,7 @@
 use serde::Deserialize;
 
 use crate::checks::{Check, fill};
-use crate::dockerfile::{Dockerfile, Flag, Instruction, Word};
+use crate::dockerfile::{Dockerfile, Flag, Instruction};
 use crate::engine::Cx;
 use crate::source::Span;
 
@@ -181,16 +181,13 @@ impl StageReferences {
             let Some(name) = &stage.name else {
                 continue;
             };
-            if let Some(reserved) = RESERVED_STAGE_NAMES
+            if RESERVED_STAGE_NAMES
                 .iter()
-                .find(|r| name.text.eq_ignore_ascii_case(r))
+                .any(|r| name.text.eq_ignore_ascii_case(r))
             {
                 cx.report(
                     name.span,
-                    format!(
-                        "stage name \"{}\" is reserved: --from={reserved} means something else",
-                        name.text
-                    ),
+                    format!("stage name \"{}\" is reserved", name.text),
                 )
                 .at_path(format!("stage[{index}].name"));
             }
@@ -217,7 +214,7 @@ impl StageReferences {
         file: &Dockerfile,
         index: usize,
         stage: usize,
-        reference: &Word,
+        reference: &Reference,
     ) {
         let value = file.expand(&reference.text, index);
         if value.contains('$') {
@@ -225,7 +222,7 @@ impl StageReferences {
         }
         let path = format!("instruction[{index}].from");
         if value.is_empty() {
-            cx.report(reference.span, "--from names nothing")
+            cx.report(reference.span, format!("{} names nothing", reference.flag))
                 .at_path(path);
             return;
         }
@@ -240,7 +237,7 @@ impl StageReferences {
                     let count = file.stages.len();
                     cx.report(
                         reference.span,
-                        format!("--from={value} is out of range: the file has {count} stage(s), numbered from 0"),
+                        format!("{}={value} is out of range: the file has {count} stage(s), numbered from 0", reference.flag),
                     )
                     .at_path(path);
                     return;
@@ -258,14 +255,14 @@ impl StageReferences {
         if target == stage {
             cx.report(
                 reference.span,
-                format!("--from={value} refers to the stage it is in"),
+                format!("{}={value} refers to the stage it is in", reference.flag),
             )
             .at_path(path);
         } else if target > stage {
             let finding = cx
                 .report(
                     reference.span,
-                    format!("--from={value} refers to a stage defined later"),
+                    format!("{}={value} refers to a stage defined later", reference.flag),
                 )
                 .at_path(path);
             if let Some(span) = stage_anchor(file, target) {
@@ -280,7 +277,7 @@ impl StageReferences {
         &self,
         cx: &mut Cx<'_>,
         file: &Dockerfile,
-        reference: &Word,
+        reference: &Reference,
         value: &str,
         path: String,
     ) {
@@ -301,8 +298,8 @@ impl StageReferences {
                 cx.report(
                     reference.span,
                     format!(
-                        "--from={value} names no stage; did you mean \"{}\"?",
-                        name.text
+                        "{}={value} names no stage; did you mean \"{}\"?",
+                        reference.flag, name.text
                     ),
                 )
                 .with_label(name.span, "this stage")
@@ -311,7 +308,10 @@ impl StageReferences {
             None => {
                 cx.report(
                     reference.span,
-                    format!("--from={value} names no stage, and an image needs a tag or digest"),
+                    format!(
+                        "{}={value} names no stage, and an image needs a tag or digest",
+                        reference.flag
+                    ),
                 )
                 .at_path(path);
             }
@@ -339,27 +339,38 @@ impl Check for StageReferences {
     }
 }
 
-/// The `--from` of a COPY and the `from=` of each `RUN --mount`, with the
-/// span of the value alone.
-pub(super) fn from_references(instruction: &Instruction) -> Vec<Word> {
+/// A stage, image or context named by `--from` or a mount's `from=`.
+pub(super) struct Reference {
+    /// The value as written, unquoted.
+    pub text: String,
+    /// The value alone.
+    pub span: Span,
+    /// `--from` or `from` (in `--mount`), for messages.
+    pub flag: &'static str,
+}
+
+/// The `--from` of a COPY and the `from=` of each `RUN --mount`.
+pub(super) fn from_references(instruction: &Instruction) -> Vec<Reference> {
     let mut out = Vec::new();
     for flag in &instruction.flags {
         let Some(value) = &flag.value else {
             continue;
         };
         match (instruction.keyword.as_str(), flag.name.as_str()) {
-            ("COPY", "from") => out.push(Word {
+            ("COPY", "from") => out.push(Reference {
                 text: value.clone(),
                 span: flag_value_span(flag, 0, value.len()),
+                flag: "--from",
             }),
             ("RUN", "mount") => {
                 let mut at = 0;
                 for part in value.split(',') {
                     if let Some(name) = part.trim().strip_prefix("from=") {
                         let start = at + part.len() - name.len();
-                        out.push(Word {
+                        out.push(Reference {
                             text: name.trim_matches(['"', '\'']).to_string(),
                             span: flag_value_span(flag, start, start + name.len()),
+                            flag: "from",
                         });
                     }
                     at += part.len() + 1;
