@@ -182,3 +182,10 @@ fn heredoc_after_a_program() {
         "print(1)\nsudo = 1\n"
     );
 }
+
+#[test]
+fn a_lone_escape_at_the_end_is_not_an_instruction() {
+    let file = parse("FROM alpine:3.20\nLABEL a=b\n\\\n");
+    assert!(file.errors.is_empty(), "{:?}", file.errors);
+    assert_eq!(file.instructions.len(), 2);
+}

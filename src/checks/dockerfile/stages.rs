@@ -290,8 +290,12 @@ impl StageReferences {
             .iter()
             .filter_map(|s| s.name.as_ref())
             .find(|n| {
-                let limit = (n.text.len().min(value.len()) / 3).max(1);
-                edit_distance(&n.text.to_ascii_lowercase(), &value.to_ascii_lowercase()) <= limit
+                // A third of the shorter name: "buidler" is close to
+                // "builder", "go" is close to nothing.
+                let limit = n.text.chars().count().min(value.chars().count()) / 3;
+                limit > 0
+                    && edit_distance(&n.text.to_ascii_lowercase(), &value.to_ascii_lowercase())
+                        <= limit
             });
         match close {
             Some(name) => {
