@@ -83,6 +83,7 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
             p,
         )?)?))
     }),
+    ("exec-form", |p| no_params(p, dockerfile::ExecForm)),
     ("expose-port", |p| {
         Ok(Box::new(dockerfile::ExposePort::new(parse(p)?)?))
     }),
@@ -101,6 +102,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("from-tag", |p| {
         Ok(Box::new(dockerfile::FromTag::new(parse(p)?)))
+    }),
+    ("healthcheck", |p| {
+        Ok(Box::new(dockerfile::Healthcheck::new(parse(p)?)))
     }),
     ("high-uid-gid", |p| {
         Ok(Box::new(security_context::HighUidGid::new(parse(p)?)?))
@@ -121,6 +125,12 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
         Ok(Box::new(image::ImageTag::new(parse(p)?)))
     }),
     ("input", |p| no_params(p, Input)),
+    ("instruction-used", |p| {
+        Ok(Box::new(dockerfile::InstructionUsed::new(parse(p)?)?))
+    }),
+    ("label-schema", |p| {
+        Ok(Box::new(dockerfile::LabelSchema::new(parse(p)?)?))
+    }),
     ("linux-hardening", |p| {
         no_params(p, hardening::LinuxHardening)
     }),
@@ -143,6 +153,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
         Ok(Box::new(security_context::ReadOnlyRootFilesystem::new(
             parse(p)?,
         )?))
+    }),
+    ("repeated-instruction", |p| {
+        Ok(Box::new(dockerfile::RepeatedInstruction::new(parse(p)?)?))
     }),
     ("root-group", |p| {
         Ok(Box::new(security_context::RootGroup::new(parse(p)?)?))
@@ -179,8 +192,17 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("service-selects-pods", |p| {
         no_params(p, relations::ServiceSelectsPods)
     }),
+    ("stage-references", |p| {
+        Ok(Box::new(dockerfile::StageReferences::new(parse(p)?)))
+    }),
     ("sudo-in-command", |p| {
         Ok(Box::new(hardening::SudoInCommand::new(parse(p)?)))
+    }),
+    ("suppression-pragmas", |p| {
+        no_params(p, dockerfile::SuppressionPragmas)
+    }),
+    ("syntax-semantics", |p| {
+        no_params(p, dockerfile::SyntaxSemantics)
     }),
     ("unconfined-profile", |p| {
         Ok(Box::new(hardening::UnconfinedProfile::new(parse(p)?)))
@@ -194,6 +216,7 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("volume-types", |p| {
         Ok(Box::new(host::VolumeTypes::new(parse(p)?)?))
     }),
+    ("workdir", |p| no_params(p, dockerfile::Workdir)),
     ("writable-host-path", |p| {
         no_params(p, host::WritableHostPath)
     }),

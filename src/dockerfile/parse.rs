@@ -82,6 +82,10 @@ pub fn parse(text: &str) -> Dockerfile {
         }
         let (joined, next) = logical_line(&lines, index, file.escape, &mut file.comments);
         index = next;
+        // A lone escape character on the last line continues into nothing.
+        if joined.text.trim().is_empty() {
+            continue;
+        }
         let mut instruction = match instruction(&joined, &mut file.errors) {
             Some(instruction) => instruction,
             None => continue,

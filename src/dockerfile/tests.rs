@@ -210,3 +210,10 @@ fn an_unclosed_quote_in_label_env_or_arg_is_an_error() {
     assert_eq!(file.errors[0].message, "LABEL: a quote is never closed");
     assert_eq!(slice(text, file.errors[0].span), "\"");
 }
+
+#[test]
+fn a_lone_escape_at_the_end_is_not_an_instruction() {
+    let file = parse("FROM alpine:3.20\nLABEL a=b\n\\\n");
+    assert!(file.errors.is_empty(), "{:?}", file.errors);
+    assert_eq!(file.instructions.len(), 2);
+}

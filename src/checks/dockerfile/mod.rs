@@ -6,14 +6,22 @@ mod add;
 mod commands;
 mod image;
 mod image_user;
+mod instructions;
+mod labels;
 mod ports;
+mod semantics;
+mod stages;
 mod user;
 
 pub use add::AddSource;
 pub use commands::RunProgram;
 pub use image::{FromDigest, FromPlatform, FromRegistry, FromTag};
 pub use image_user::{NumericUser, UserDefined};
+pub use instructions::{ExecForm, InstructionUsed, SuppressionPragmas, Workdir};
+pub use labels::LabelSchema;
 pub use ports::{ExposePort, ExposeValid};
+pub use semantics::SyntaxSemantics;
+pub use stages::{Healthcheck, RepeatedInstruction, StageReferences};
 pub use user::FinalUser;
 
 use crate::dockerfile::shell::{Command, Joiner, Script};

@@ -1,0 +1,3 @@
+FROM debian:12-slim
+maintainer "ops@example.com"
+ONBUILD MAINTAINER ops@example.com

@@ -1,0 +1,3 @@
+FROM debian:12-slim
+MAINTAINER Jane Doe <jane@example.com>
+RUN echo ok
