@@ -2,10 +2,18 @@
 //! of every `RUN` (shell form, exec form, heredoc bodies, `ONBUILD RUN`, and
 //! the scripts of `sh -c '…'`), with the stage each runs in.
 
+mod args;
 mod commands;
+mod hygiene;
+mod packages;
 mod user;
 
 pub use commands::RunProgram;
+pub use hygiene::ImageSizeHygiene;
+pub use packages::{
+    LonePackageUpdate, PackageCache, PackageCommand, PackageNoRecommends, PackageNoninteractive,
+    PackagePin,
+};
 pub use user::FinalUser;
 
 use crate::dockerfile::shell::{Command, Joiner, Script};
