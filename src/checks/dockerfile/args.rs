@@ -117,7 +117,9 @@ impl<'a> Args<'a> {
 
     /// True if any of these options is given (`-y`, `--yes`).
     pub fn has(&self, names: &[&str]) -> bool {
-        self.options.iter().any(|o| names.contains(&o.name.as_str()))
+        self.options
+            .iter()
+            .any(|o| names.contains(&o.name.as_str()))
     }
 
     /// Every use of these options, in order.
@@ -156,7 +158,14 @@ mod tests {
         let values: Vec<Option<&str>> = args.options.iter().map(|o| o.value.as_deref()).collect();
         assert_eq!(
             values,
-            [None, None, Some("bookworm"), Some("x"), Some("Foo=1"), Some("2")]
+            [
+                None,
+                None,
+                Some("bookworm"),
+                Some("x"),
+                Some("Foo=1"),
+                Some("2")
+            ]
         );
         let operands: Vec<&str> = args.operands.iter().map(|w| w.text.as_str()).collect();
         assert_eq!(operands, ["curl", "-weird"]);

@@ -103,8 +103,11 @@ impl Check for ImageSizeHygiene {
                     _ => {}
                 }
                 if self.params.pointless_programs.iter().any(|p| p == program) {
-                    cx.report(first.span, format!("{program} has no use while building an image"))
-                        .at_path(path(run));
+                    cx.report(
+                        first.span,
+                        format!("{program} has no use while building an image"),
+                    )
+                    .at_path(path(run));
                 }
             }
         }
@@ -154,44 +157,59 @@ fn wget(cx: &mut Cx<'_>, run: &RunScript, program: &Word, words: &[Word]) {
     }
 }
 
-/// The first place each download tool appears in each stage: run as a
-/// command, or installed as a package.
+/// Where curl and wget first appear in one stage (ONBUILD triggers count
+/// as a stage of their own).
+struct StageTools {
+    stage: Option<usize>,
+    curl: Option<Span>,
+    wget: Option<Span>,
+    reported: bool,
+}
+
+/// Reports the first place the second download tool of a stage appears: run
+/// as a command, or installed as a package.
 fn both_download_tools(cx: &mut Cx<'_>, file: &Dockerfile, runs: &[RunScript]) {
-    // Per stage (ONBUILD triggers on their own): first curl, first wget.
-    let mut seen: Vec<(Option<usize>, Option<Span>, Option<Span>, bool)> = Vec::new();
+    let mut stages: Vec<StageTools> = Vec::new();
     for run in runs {
         let outer = &file.instructions[run.index];
-        let key = if outer.onbuild.is_some() {
+        let stage = if outer.onbuild.is_some() {
             None
         } else {
             outer.stage
         };
-        let slot = match seen.iter().position(|s| s.0 == key) {
+        let slot = match stages.iter().position(|s| s.stage == stage) {
             Some(i) => i,
             None => {
-                seen.push((key, None, None, false));
-                seen.len() - 1
+                stages.push(StageTools {
+                    stage,
+                    curl: None,
+                    wget: None,
+                    reported: false,
+                });
+                stages.len() - 1
             }
         };
+        let seen = &mut stages[slot];
         for (tool, span) in download_tools(run) {
-            let entry = &mut seen[slot];
-            let (mine, other) = if tool == "curl" {
-                (&mut entry.1, entry.2)
+            let (mine, other, other_name) = if tool == "curl" {
+                (&mut seen.curl, seen.wget, "wget")
             } else {
-                (&mut entry.2, entry.1)
+                (&mut seen.wget, seen.curl, "curl")
             };
             if mine.is_some() {
                 continue;
             }
             *mine = Some(span);
             if let Some(first) = other
-                && !entry.3
+                && !seen.reported
             {
-                entry.3 = true;
-                let first_tool = if tool == "curl" { "wget" } else { "curl" };
-                cx.report(span, "curl and wget in one stage; one download tool is enough")
-                    .with_label(first, format!("{first_tool} is already here"))
-                    .at_path(path(run));
+                seen.reported = true;
+                cx.report(
+                    span,
+                    "curl and wget in one stage; one download tool is enough",
+                )
+                .with_label(first, format!("{other_name} is already here"))
+                .at_path(path(run));
             }
         }
     }
@@ -235,7 +253,7 @@ fn download_tools(run: &RunScript) -> Vec<(&'static str, Span)> {
 fn package_name(package: &str) -> &str {
     let end = package.find(['=', '<', '>', '~']).unwrap_or(package.len());
     let name = &package[..end];
-    match name.find(|c: char| c == '-') {
+    match name.find('-') {
         Some(dash) if name[dash + 1..].starts_with(|c: char| c.is_ascii_digit()) => &name[..dash],
         _ => name,
     }
@@ -245,9 +263,9 @@ fn package_name(package: &str) -> &str {
 /// when both are short (longer ones are usually split on purpose).
 fn consecutive_runs(cx: &mut Cx<'_>, file: &Dockerfile, runs: &[RunScript]) {
     let length = |index: usize| {
-        runs.iter()
-            .find(|r| r.index == index)
-            .map_or(0, |r| r.script.commands.iter().filter(|c| !c.substituted).count())
+        runs.iter().find(|r| r.index == index).map_or(0, |r| {
+            r.script.commands.iter().filter(|c| !c.substituted).count()
+        })
     };
     for (index, pair) in file.instructions.windows(2).enumerate() {
         let (previous, current) = (&pair[0], &pair[1]);

@@ -4,8 +4,8 @@
 use serde::Deserialize;
 
 use super::{Family, Invocation, Manager, invocations, run_path};
-use crate::checks::dockerfile::{RunScript, run_scripts};
 use crate::checks::Check;
+use crate::checks::dockerfile::{RunScript, run_scripts};
 use crate::dockerfile::shell::Command;
 use crate::dockerfile::{Dockerfile, Instruction};
 use crate::engine::Cx;
@@ -28,7 +28,9 @@ pub struct PackageCache {
 impl PackageCache {
     pub fn new(params: PackageCacheParams) -> Result<Self, String> {
         use Manager::*;
-        let known = [AptGet, Apt, Apk, Yum, Dnf, Microdnf, Tdnf, Zypper, Pip, Yarn];
+        let known = [
+            AptGet, Apt, Apk, Yum, Dnf, Microdnf, Tdnf, Zypper, Pip, Yarn,
+        ];
         if params.managers.is_empty() {
             return Err("`managers` must not be empty".into());
         }
@@ -87,7 +89,7 @@ fn leaves_cache(inv: &Invocation, file: &Dockerfile, run: &RunScript) -> Option<
     let name = inv.name();
     let action = inv.action_label();
     let clean_later = |clean: &str| {
-        format!("{name} {action} without a later \"{clean}\" keeps its cache in the layer")
+        format!("{name} {action} leaves its cache: no \"{clean}\" after it in the same RUN")
     };
     match inv.manager.family() {
         Family::Apt if inv.is(&["update"]) => Some(format!(
@@ -229,11 +231,8 @@ fn covers_cache(path: &str, family: Family) -> bool {
 /// Trailing `/` and `/*` removed; a home directory written as `~`.
 fn normalize(path: &str) -> String {
     let mut path = path;
-    loop {
-        match path.strip_suffix("/*").or_else(|| path.strip_suffix('/')) {
-            Some(shorter) => path = shorter,
-            None => break,
-        }
+    while let Some(shorter) = path.strip_suffix("/*").or_else(|| path.strip_suffix('/')) {
+        path = shorter;
     }
     for home in ["~", "$HOME", "${HOME}", "/root"] {
         if path == home {

@@ -152,7 +152,13 @@ fn prompts(inv: &Invocation) -> bool {
                 "upgrade-minimal",
             ]) || inv.inner_action().is_some_and(|a| {
                 [
-                    "install", "remove", "update", "upgrade", "enable", "disable", "reset",
+                    "install",
+                    "remove",
+                    "update",
+                    "upgrade",
+                    "enable",
+                    "disable",
+                    "reset",
                     "switch-to",
                 ]
                 .contains(&a)
@@ -177,7 +183,9 @@ fn assumes_yes(inv: &Invocation) -> bool {
         Family::Apt => {
             // `-qq` and `-q=2` imply `-y`.
             let quiet = inv.options.iter().filter(|o| o.name == "-q").count() >= 2
-                || inv.values(&["-q", "--quiet"]).any(|v| v.parse::<u8>().is_ok_and(|n| n >= 2));
+                || inv
+                    .values(&["-q", "--quiet"])
+                    .any(|v| v.parse::<u8>().is_ok_and(|n| n >= 2));
             let configured = inv.values(&["-o", "--option"]).any(|v| {
                 v.split_once('=').is_some_and(|(key, value)| {
                     key.eq_ignore_ascii_case("APT::Get::Assume-Yes") && truthy(value)
@@ -257,9 +265,7 @@ impl Check for PackageNoRecommends {
                     continue;
                 }
                 let by_option = inv.has(&["--no-install-recommends"])
-                    || inv
-                        .values(&["-o", "--option"])
-                        .any(disables_recommends)
+                    || inv.values(&["-o", "--option"]).any(disables_recommends)
                     || inv
                         .values(&["--install-recommends"])
                         .any(|v| matches!(v, "0" | "false" | "no"));
@@ -350,7 +356,10 @@ impl Check for LonePackageUpdate {
                     continue;
                 }
                 let family = inv.manager.family();
-                if all.iter().any(|i| i.manager.family() == family && installs(i)) {
+                if all
+                    .iter()
+                    .any(|i| i.manager.family() == family && installs(i))
+                {
                     continue;
                 }
                 let message = format!(

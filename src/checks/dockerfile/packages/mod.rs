@@ -13,9 +13,9 @@ pub use pins::PackagePin;
 
 use serde::Deserialize;
 
-use super::args::{Args, OptionSpec, Opt};
-use crate::dockerfile::Word;
 use super::RunScript;
+use super::args::{Args, Opt, OptionSpec};
+use crate::dockerfile::Word;
 use crate::dockerfile::shell::{Command, Script};
 
 /// A package manager, named in rule parameters as its program is
@@ -170,7 +170,9 @@ impl<'a> Invocation<'a> {
         let program_name = basename(&first.text);
         let (manager, at) = match Manager::of_program(program_name) {
             Some(manager) => (manager, start),
-            None if is_versioned(program_name, "python") => (Manager::Pip, python_m_pip(words, start)?),
+            None if is_versioned(program_name, "python") => {
+                (Manager::Pip, python_m_pip(words, start)?)
+            }
             None => return None,
         };
         let args = Args::parse(&words[at + 1..], manager.options());
@@ -226,7 +228,9 @@ impl<'a> Invocation<'a> {
     }
 
     pub fn has(&self, names: &[&str]) -> bool {
-        self.options.iter().any(|o| names.contains(&o.name.as_str()))
+        self.options
+            .iter()
+            .any(|o| names.contains(&o.name.as_str()))
     }
 
     /// Values of these options (`-o`, `--setopt`).

@@ -71,7 +71,9 @@ impl Check for PackagePin {
                         vec![text.as_str()]
                     };
                     for package in packages {
-                        let Some(message) = message(&inv, package, judge(&inv, package)) else {
+                        let from = word.text.contains('$').then_some(word.text.as_str());
+                        let pin = judge(&inv, package);
+                        let Some(message) = message(&inv, package, from, pin) else {
                             continue;
                         };
                         cx.report(word.span, message).at_path(run_path(&run));
@@ -82,8 +84,12 @@ impl Check for PackagePin {
     }
 }
 
-fn message(inv: &Invocation, package: &str, pin: Pin) -> Option<String> {
-    let what = format!("{} {} of \"{package}\"", inv.name(), inv.action_label());
+/// `from` is the word as written when its value came from a variable.
+fn message(inv: &Invocation, package: &str, from: Option<&str>, pin: Pin) -> Option<String> {
+    let mut what = format!("{} {} of \"{package}\"", inv.name(), inv.action_label());
+    if let Some(word) = from {
+        what.push_str(&format!(" (from {word})"));
+    }
     match pin {
         Pin::Fine => None,
         Pin::Missing if inv.manager == Manager::Go => Some(format!("{what} has no @version")),
@@ -129,22 +135,15 @@ fn judge(inv: &Invocation, package: &str) -> Pin {
     match inv.manager.family() {
         Family::Apt => {
             // `name/release`, `./file.deb`, URLs, regex and removal markers.
-            if package.contains('/') || package.ends_with(".deb") || globbed {
-                Pin::Fine
-            } else if package.contains('=') || package.ends_with('-') {
-                Pin::Fine
-            } else {
-                Pin::Missing
-            }
+            let not_a_name = package.contains('/')
+                || package.ends_with(".deb")
+                || package.ends_with('-')
+                || globbed;
+            required(not_a_name || package.contains('='))
         }
         Family::Apk => {
-            if is_path || package.ends_with(".apk") || package.starts_with('!') {
-                Pin::Fine
-            } else if package.contains(['=', '~', '<', '>']) {
-                Pin::Fine
-            } else {
-                Pin::Missing
-            }
+            let not_a_name = is_path || package.ends_with(".apk") || package.starts_with('!');
+            required(not_a_name || package.contains(['=', '~', '<', '>']))
         }
         Family::Rpm if inv.is(&["module"]) => required(package.contains(':')),
         Family::Rpm => {
@@ -155,13 +154,9 @@ fn judge(inv: &Invocation, package: &str) -> Pin {
             }
         }
         Family::Zypper => {
-            if package.contains(['=', '<', '>']) {
-                Pin::Fine
-            } else if is_path || package.ends_with(".rpm") || package.contains(':') || globbed {
-                Pin::Fine
-            } else {
-                Pin::Missing
-            }
+            let not_a_name =
+                is_path || package.ends_with(".rpm") || package.contains(':') || globbed;
+            required(not_a_name || package.contains(['=', '<', '>']))
         }
         Family::Pip => pip(package),
         Family::Npm => npm(package),
@@ -192,7 +187,9 @@ fn rpm_versioned(package: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || ".~^_:+".contains(c))
     };
     parts.iter().all(|p| !p.is_empty() && version_chars(p))
-        && parts.iter().any(|p| p.starts_with(|c: char| c.is_ascii_digit()))
+        && parts
+            .iter()
+            .any(|p| p.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 /// pip requirement specifiers: `==` pins, other comparisons are ranges;
@@ -249,7 +246,10 @@ fn go(package: &str) -> Pin {
         Some((path, version)) => (path, Some(version)),
         None => (package, None),
     };
-    let remote = path.split('/').next().is_some_and(|first| first.contains('.'));
+    let remote = path
+        .split('/')
+        .next()
+        .is_some_and(|first| first.contains('.'));
     if path.starts_with(['.', '/']) || !remote {
         return Pin::Fine;
     }
@@ -300,7 +300,10 @@ mod tests {
     fn go_paths() {
         assert_eq!(go("golang.org/x/tools/gopls@v0.15.0"), Pin::Fine);
         assert_eq!(go("golang.org/x/tools/gopls"), Pin::Missing);
-        assert_eq!(go("golang.org/x/tools/gopls@latest"), Pin::Moving("latest".into()));
+        assert_eq!(
+            go("golang.org/x/tools/gopls@latest"),
+            Pin::Moving("latest".into())
+        );
         assert_eq!(go("./cmd/app"), Pin::Fine);
         assert_eq!(go("cmd/app"), Pin::Fine);
     }
