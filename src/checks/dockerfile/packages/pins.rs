@@ -70,7 +70,7 @@ impl Check for PackagePin {
                     } else {
                         vec![text.as_str()]
                     };
-                    for package in packages {
+                    for package in packages.into_iter().filter(|p| !p.is_empty()) {
                         let from = word.text.contains('$').then_some(word.text.as_str());
                         let pin = judge(&inv, package);
                         let Some(message) = message(&inv, package, from, pin) else {
