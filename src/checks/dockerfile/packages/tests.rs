@@ -52,3 +52,21 @@ fn not_package_managers() {
     let s = script("echo apt-get install curl; python3 -m venv /venv; sudo; env");
     assert!(invocations(&s).is_empty());
 }
+
+#[test]
+fn templates_reject_managers_they_do_not_know() {
+    use crate::checks::build;
+    use serde_json::json;
+    assert!(build("package-noninteractive", &json!({"managers": ["pip"]})).is_err());
+    assert!(build("package-no-recommends", &json!({"managers": ["apk"]})).is_err());
+    assert!(build("package-cache", &json!({"managers": ["go"]})).is_err());
+    assert!(build("package-pin", &json!({"managers": ["brew"]})).is_err());
+    assert!(build("package-pin", &json!({"managers": []})).is_err());
+    assert!(
+        build(
+            "lone-package-update",
+            &json!({"managers": ["apt-get", "dnf"]})
+        )
+        .is_ok()
+    );
+}
