@@ -121,6 +121,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("image-pull-policy", |p| {
         Ok(Box::new(image::ImagePullPolicy::new(parse(p)?)))
     }),
+    ("image-size-hygiene", |p| {
+        Ok(Box::new(dockerfile::ImageSizeHygiene::new(parse(p)?)))
+    }),
     ("image-tag", |p| {
         Ok(Box::new(image::ImageTag::new(parse(p)?)))
     }),
@@ -134,8 +137,26 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("linux-hardening", |p| {
         no_params(p, hardening::LinuxHardening)
     }),
+    ("lone-package-update", |p| {
+        Ok(Box::new(dockerfile::LonePackageUpdate::new(parse(p)?)?))
+    }),
     ("numeric-user", |p| {
         Ok(Box::new(dockerfile::NumericUser::new(parse(p)?)))
+    }),
+    ("package-cache", |p| {
+        Ok(Box::new(dockerfile::PackageCache::new(parse(p)?)?))
+    }),
+    ("package-command", |p| {
+        Ok(Box::new(dockerfile::PackageCommand::new(parse(p)?)?))
+    }),
+    ("package-no-recommends", |p| {
+        Ok(Box::new(dockerfile::PackageNoRecommends::new(parse(p)?)?))
+    }),
+    ("package-noninteractive", |p| {
+        Ok(Box::new(dockerfile::PackageNoninteractive::new(parse(p)?)?))
+    }),
+    ("package-pin", |p| {
+        Ok(Box::new(dockerfile::PackagePin::new(parse(p)?)?))
     }),
     ("pod-field", |p| {
         Ok(Box::new(field::PodField::new(parse(p)?)?))

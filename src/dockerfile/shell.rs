@@ -669,7 +669,7 @@ pub fn heredoc_markers(args: &Joined) -> Vec<(Span, String, bool, bool)> {
             Some(q) if b == q => quote = None,
             Some(_) => {}
             None if b == b'"' || b == b'\'' => quote = Some(b),
-            None if text[i..].starts_with("<<") && !text[i..].starts_with("<<<") => {
+            None if bytes[i..].starts_with(b"<<") && !bytes[i..].starts_with(b"<<<") => {
                 let start = i;
                 let mut j = i + 2;
                 let strip_tabs = bytes.get(j) == Some(&b'-');

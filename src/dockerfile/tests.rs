@@ -100,6 +100,16 @@ fn unterminated_heredoc_and_unknown_instruction_are_errors_not_panics() {
 }
 
 #[test]
+fn non_ascii_text_is_read_without_panics() {
+    let text = "FROM alpine\nRUN echo \"héllo <<EOF\" ü<<x && café <<É\nLABEL a=é\n";
+    let file = parse(text);
+    let run = &file.instructions[1];
+    let script = Script::parse(&run.args);
+    assert_eq!(script.commands[0].words[1].text, "héllo <<EOF");
+    assert_eq!(slice(text, script.commands[1].words[0].span), "café");
+}
+
+#[test]
 fn escape_directive_and_continuation_at_end_of_file() {
     let text = "# escape=`\r\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\r\nRUN dir `\r\n  C:\\\r\n";
     let file = parse(text);

@@ -3,11 +3,14 @@
 //! the scripts of `sh -c '…'`), with the stage each runs in.
 
 mod add;
+mod args;
 mod commands;
+mod hygiene;
 mod image;
 mod image_user;
 mod instructions;
 mod labels;
+mod packages;
 mod ports;
 mod semantics;
 mod stages;
@@ -15,10 +18,15 @@ mod user;
 
 pub use add::AddSource;
 pub use commands::RunProgram;
+pub use hygiene::ImageSizeHygiene;
 pub use image::{FromDigest, FromPlatform, FromRegistry, FromTag};
 pub use image_user::{NumericUser, UserDefined};
 pub use instructions::{ExecForm, InstructionUsed, SuppressionPragmas, Workdir};
 pub use labels::LabelSchema;
+pub use packages::{
+    LonePackageUpdate, PackageCache, PackageCommand, PackageNoRecommends, PackageNoninteractive,
+    PackagePin,
+};
 pub use ports::{ExposePort, ExposeValid};
 pub use semantics::SyntaxSemantics;
 pub use stages::{Healthcheck, RepeatedInstruction, StageReferences};

@@ -1,0 +1,2 @@
+FROM debian:12-slim
+RUN wget -O /tmp/tool.tar.gz https://example.com/tool.tar.gz

