@@ -262,6 +262,17 @@ impl Reader<'_> {
                     self.at += 1;
                     break Stop::Close;
                 }
+                b'<' | b'>' if self.bytes.get(self.at + 1) == Some(&b'(') => {
+                    // `<(…)` and `>(…)`: process substitution, an argument
+                    // whose commands run in their own shell.
+                    let start = self.at;
+                    self.at += 2;
+                    substitutions.extend(self.nested_commands());
+                    words.push(Word {
+                        text: self.text[start..self.at].to_string(),
+                        span: self.joined.source_span(start as u32, self.at as u32),
+                    });
+                }
                 b'<' | b'>' => {
                     self.redirect(heredocs);
                 }

@@ -182,3 +182,30 @@ fn heredoc_after_a_program() {
         "print(1)\nsudo = 1\n"
     );
 }
+
+#[test]
+fn process_substitution_is_an_argument_with_its_own_commands() {
+    let mut joined = Joined::default();
+    joined.push("bash <(curl -s https://x) && diff <(a) >(b)", 0);
+    let script = Script::parse(&joined);
+    let summary: Vec<(Vec<&str>, bool)> = script
+        .commands
+        .iter()
+        .map(|c| {
+            let words = c.words.iter().map(|w| w.text.as_str()).collect();
+            (words, c.substituted)
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (vec!["bash", "<(curl -s https://x)"], false),
+            (vec!["curl", "-s", "https://x"], true),
+            (vec!["diff", "<(a)", ">(b)"], false),
+            (vec!["a"], true),
+            (vec!["b"], true),
+        ]
+    );
+    assert_eq!(script.commands[1].joiner, Joiner::Start);
+    assert_eq!(script.commands[2].joiner, Joiner::And);
+}
