@@ -209,3 +209,30 @@ fn process_substitution_is_an_argument_with_its_own_commands() {
     assert_eq!(script.commands[1].joiner, Joiner::Start);
     assert_eq!(script.commands[2].joiner, Joiner::And);
 }
+
+#[test]
+fn case_patterns_are_not_pipes() {
+    let mut joined = Joined::default();
+    joined.push(
+        "case \"$arch\" in\n  amd64 | arm64) echo a | tr a b ;;\n  (*) x=$(case y in y|z) echo y;; esac) ;;\nesac; make",
+        0,
+    );
+    let script = Script::parse(&joined);
+    let summary: Vec<(Vec<&str>, bool)> = script
+        .commands
+        .iter()
+        .map(|c| (c.words.iter().map(|w| w.text.as_str()).collect(), c.piped))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (vec!["case", "$arch"], false),
+            (vec!["echo", "a"], true),
+            (vec!["tr", "a", "b"], true),
+            (vec![], false),
+            (vec!["case", "y"], false),
+            (vec!["echo", "y"], false),
+            (vec!["make"], false),
+        ]
+    );
+}
