@@ -76,6 +76,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("linux-hardening", |p| {
         no_params(p, hardening::LinuxHardening)
     }),
+    ("pipefail", |p| {
+        Ok(Box::new(dockerfile::Pipefail::new(parse(p)?)))
+    }),
     ("pod-field", |p| {
         Ok(Box::new(field::PodField::new(parse(p)?)?))
     }),
@@ -93,6 +96,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
             parse(p)?,
         )?))
     }),
+    ("remote-script-pipe", |p| {
+        Ok(Box::new(dockerfile::RemoteScriptPipe::new(parse(p)?)?))
+    }),
     ("root-group", |p| {
         Ok(Box::new(security_context::RootGroup::new(parse(p)?)?))
     }),
@@ -101,6 +107,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("run-as-non-root", |p| {
         Ok(Box::new(security_context::RunAsNonRoot::new(parse(p)?)?))
+    }),
+    ("run-option", |p| {
+        Ok(Box::new(dockerfile::RunOption::new(parse(p)?)?))
     }),
     ("run-program", |p| {
         Ok(Box::new(dockerfile::RunProgram::new(parse(p)?)?))
@@ -116,6 +125,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
             parse(p)?,
         )?))
     }),
+    ("secret-variable", |p| {
+        Ok(Box::new(dockerfile::SecretVariable::new(parse(p)?)?))
+    }),
     ("security-context-field", |p| {
         Ok(Box::new(hardening::SecurityContextField::new(parse(p)?)))
     }),
@@ -124,6 +136,12 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("selinux-options", |p| {
         no_params(p, hardening::SelinuxOptions)
+    }),
+    ("shell-replaced", |p| {
+        no_params(p, dockerfile::ShellReplaced)
+    }),
+    ("shellcheck", |p| {
+        Ok(Box::new(dockerfile::Shellcheck::new(parse(p)?)?))
     }),
     ("sudo-in-command", |p| {
         Ok(Box::new(hardening::SudoInCommand::new(parse(p)?)))

@@ -3,9 +3,19 @@
 //! the scripts of `sh -c '…'`), with the stage each runs in.
 
 mod commands;
+mod remote_script;
+mod secrets;
+mod security;
+mod shell_config;
+mod shellcheck;
 mod user;
 
 pub use commands::RunProgram;
+pub use remote_script::RemoteScriptPipe;
+pub use secrets::SecretVariable;
+pub use security::RunOption;
+pub use shell_config::{Pipefail, ShellReplaced};
+pub use shellcheck::Shellcheck;
 pub use user::FinalUser;
 
 use crate::dockerfile::shell::{Command, Joiner, Script};
@@ -66,7 +76,7 @@ pub fn run_scripts(file: &Dockerfile) -> Vec<RunScript<'_>> {
 }
 
 /// An exec-form RUN is one command: its elements are the words.
-fn exec_script(words: &[Word]) -> Script {
+pub(super) fn exec_script(words: &[Word]) -> Script {
     let Some(first) = words.first() else {
         return Script::default();
     };
@@ -86,13 +96,13 @@ fn exec_script(words: &[Word]) -> Script {
 /// The text of a word as a script of its own (for `sh -c '…'`), placed at
 /// the word's position: the quotes are skipped, so offsets line up for the
 /// common case of a quoted script without escapes.
-fn word_text(word: &Word) -> Joined {
+pub(super) fn word_text(word: &Word) -> Joined {
     let mut joined = Joined::default();
     joined.push(&word.text, word.span.start + 1);
     joined
 }
 
-const SHELLS: [&str; 5] = ["sh", "bash", "ash", "dash", "zsh"];
+pub(super) const SHELLS: [&str; 5] = ["sh", "bash", "ash", "dash", "zsh"];
 
 /// A heredoc body runs in the shell unless its shebang names another interpreter.
 fn is_shell_body(body: &str) -> bool {
