@@ -7,8 +7,8 @@ use serde::Deserialize;
 use super::run_scripts;
 use super::security::{Invocation, invocation, unversioned};
 use crate::checks::Check;
-use crate::dockerfile::Dockerfile;
 use crate::dockerfile::shell::{Command, Joiner};
+use crate::dockerfile::{Dockerfile, Word};
 use crate::engine::Cx;
 
 #[derive(Debug, Deserialize)]
@@ -34,10 +34,10 @@ impl RemoteScriptPipe {
     }
 }
 
-/// The value of an output option in `args`: `-o file`, `-ofile`, `-sSLo
-/// file`, `--output file`, `--output=file`. `Some("")` when the option has
-/// no value to read.
-fn output_option<'a>(args: &'a [crate::dockerfile::Word], short: char, long: &str) -> Vec<&'a str> {
+/// The values of an output option in `args`: `-o file`, `-ofile`, `-sSLo
+/// file`, `--output file`, `--output=file`; "" for an option with nothing
+/// after it.
+fn output_option<'a>(args: &'a [Word], short: char, long: &str) -> Vec<&'a str> {
     let mut out = Vec::new();
     for (i, word) in args.iter().enumerate() {
         let text = word.text.as_str();
