@@ -158,6 +158,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("package-pin", |p| {
         Ok(Box::new(dockerfile::PackagePin::new(parse(p)?)?))
     }),
+    ("pipefail", |p| {
+        Ok(Box::new(dockerfile::Pipefail::new(parse(p)?)))
+    }),
     ("pod-field", |p| {
         Ok(Box::new(field::PodField::new(parse(p)?)?))
     }),
@@ -175,6 +178,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
             parse(p)?,
         )?))
     }),
+    ("remote-script-pipe", |p| {
+        Ok(Box::new(dockerfile::RemoteScriptPipe::new(parse(p)?)?))
+    }),
     ("repeated-instruction", |p| {
         Ok(Box::new(dockerfile::RepeatedInstruction::new(parse(p)?)?))
     }),
@@ -186,6 +192,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("run-as-non-root", |p| {
         Ok(Box::new(security_context::RunAsNonRoot::new(parse(p)?)?))
+    }),
+    ("run-option", |p| {
+        Ok(Box::new(dockerfile::RunOption::new(parse(p)?)?))
     }),
     ("run-program", |p| {
         Ok(Box::new(dockerfile::RunProgram::new(parse(p)?)?))
@@ -201,6 +210,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
             parse(p)?,
         )?))
     }),
+    ("secret-variable", |p| {
+        Ok(Box::new(dockerfile::SecretVariable::new(parse(p)?)?))
+    }),
     ("security-context-field", |p| {
         Ok(Box::new(hardening::SecurityContextField::new(parse(p)?)))
     }),
@@ -212,6 +224,12 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("service-selects-pods", |p| {
         no_params(p, relations::ServiceSelectsPods)
+    }),
+    ("shell-replaced", |p| {
+        no_params(p, dockerfile::ShellReplaced)
+    }),
+    ("shellcheck", |p| {
+        Ok(Box::new(dockerfile::Shellcheck::new(parse(p)?)?))
     }),
     ("stage-references", |p| {
         Ok(Box::new(dockerfile::StageReferences::new(parse(p)?)))

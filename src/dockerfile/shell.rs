@@ -79,6 +79,8 @@ impl Script {
             bytes: text.text.as_bytes(),
             at: 0,
             commands: Vec::new(),
+            case_depth: 0,
+            expect_pattern: false,
         };
         reader.script(false, Joiner::Start);
         Script {
@@ -107,6 +109,11 @@ struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
     commands: Vec<Command>,
+    /// Open `case … in` statements.
+    case_depth: usize,
+    /// After `case … in` or `;;`: a pattern list such as `a | b)` comes
+    /// next, whose `|` is no pipe.
+    expect_pattern: bool,
 }
 
 /// Words that open or continue a compound command; the command proper starts after them.
@@ -201,6 +208,10 @@ impl Reader<'_> {
         let mut substitutions = Vec::new();
         let stop = loop {
             self.skip_blanks();
+            if self.expect_pattern && words.is_empty() && assignments.is_empty() {
+                self.case_pattern();
+                continue;
+            }
             let Some(c) = self.peek() else {
                 break Stop::End;
             };
@@ -217,9 +228,17 @@ impl Reader<'_> {
                 }
                 b';' => {
                     self.at += 1;
+                    let mut item_end = false;
                     if self.peek() == Some(b';') {
                         self.at += 1;
+                        item_end = true;
                     }
+                    if self.peek() == Some(b'&') {
+                        self.at += 1;
+                        item_end = true;
+                    }
+                    // `;;`, `;&` and `;;&` end a case item.
+                    self.expect_pattern = item_end && self.case_depth > 0;
                     break Stop::Op(Joiner::Then);
                 }
                 b'&' => {
@@ -262,6 +281,17 @@ impl Reader<'_> {
                     self.at += 1;
                     break Stop::Close;
                 }
+                b'<' | b'>' if self.bytes.get(self.at + 1) == Some(&b'(') => {
+                    // `<(…)` and `>(…)`: process substitution, an argument
+                    // whose commands run in their own shell.
+                    let start = self.at;
+                    self.at += 2;
+                    substitutions.extend(self.nested_commands());
+                    words.push(Word {
+                        text: self.text[start..self.at].to_string(),
+                        span: self.joined.source_span(start as u32, self.at as u32),
+                    });
+                }
                 b'<' | b'>' => {
                     self.redirect(heredocs);
                 }
@@ -287,6 +317,15 @@ impl Reader<'_> {
                     };
                     if words.is_empty() && KEYWORDS.contains(&word.text.as_str()) {
                         continue;
+                    }
+                    if words.is_empty() && word.text == "esac" && self.case_depth > 0 {
+                        self.case_depth -= 1;
+                        continue;
+                    }
+                    if words.len() == 2 && words[0].text == "case" && word.text == "in" {
+                        self.case_depth += 1;
+                        self.expect_pattern = true;
+                        break Stop::Op(Joiner::Then);
                     }
                     if words.is_empty() && is_assignment(&word.text) {
                         assignments.push(word);
@@ -315,6 +354,43 @@ impl Reader<'_> {
             })
         };
         (command, substitutions, stop)
+    }
+
+    /// Skips the pattern list of a case item (`a | b)`, `(x)`), or reads
+    /// the `esac` that closes the statement.
+    fn case_pattern(&mut self) {
+        self.expect_pattern = false;
+        while matches!(self.peek(), Some(b'\n' | b' ' | b'\t' | b'\r')) {
+            self.at += 1;
+            self.skip_blanks();
+        }
+        let rest = &self.text[self.at..];
+        if rest.starts_with("esac")
+            && !rest[4..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        {
+            self.at += 4;
+            self.case_depth = self.case_depth.saturating_sub(1);
+            return;
+        }
+        if self.peek() == Some(b'(') {
+            self.at += 1;
+        }
+        while let Some(c) = self.peek() {
+            match c {
+                b')' => {
+                    self.at += 1;
+                    return;
+                }
+                b'|' | b' ' | b'\t' | b'\r' | b'\n' => self.at += 1,
+                _ => {
+                    let start = self.at;
+                    self.word();
+                    if self.at == start {
+                        self.at += 1;
+                    }
+                }
+            }
+        }
     }
 
     fn skip_blanks(&mut self) {
@@ -460,6 +536,8 @@ impl Reader<'_> {
             bytes: self.bytes,
             at: self.at,
             commands: Vec::new(),
+            case_depth: 0,
+            expect_pattern: false,
         };
         reader.script(true, Joiner::Start);
         self.at = reader.at;

@@ -227,3 +227,57 @@ fn a_lone_escape_at_the_end_is_not_an_instruction() {
     assert!(file.errors.is_empty(), "{:?}", file.errors);
     assert_eq!(file.instructions.len(), 2);
 }
+
+#[test]
+fn process_substitution_is_an_argument_with_its_own_commands() {
+    let mut joined = Joined::default();
+    joined.push("bash <(curl -s https://x) && diff <(a) >(b)", 0);
+    let script = Script::parse(&joined);
+    let summary: Vec<(Vec<&str>, bool)> = script
+        .commands
+        .iter()
+        .map(|c| {
+            let words = c.words.iter().map(|w| w.text.as_str()).collect();
+            (words, c.substituted)
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (vec!["bash", "<(curl -s https://x)"], false),
+            (vec!["curl", "-s", "https://x"], true),
+            (vec!["diff", "<(a)", ">(b)"], false),
+            (vec!["a"], true),
+            (vec!["b"], true),
+        ]
+    );
+    assert_eq!(script.commands[1].joiner, Joiner::Start);
+    assert_eq!(script.commands[2].joiner, Joiner::And);
+}
+
+#[test]
+fn case_patterns_are_not_pipes() {
+    let mut joined = Joined::default();
+    joined.push(
+        "case \"$arch\" in\n  amd64 | arm64) echo a | tr a b ;;\n  (*) x=$(case y in y|z) echo y;; esac) ;;\nesac; make",
+        0,
+    );
+    let script = Script::parse(&joined);
+    let summary: Vec<(Vec<&str>, bool)> = script
+        .commands
+        .iter()
+        .map(|c| (c.words.iter().map(|w| w.text.as_str()).collect(), c.piped))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (vec!["case", "$arch"], false),
+            (vec!["echo", "a"], true),
+            (vec!["tr", "a", "b"], true),
+            (vec![], false),
+            (vec!["case", "y"], false),
+            (vec!["echo", "y"], false),
+            (vec!["make"], false),
+        ]
+    );
+}

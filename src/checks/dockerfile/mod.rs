@@ -12,7 +12,12 @@ mod instructions;
 mod labels;
 mod packages;
 mod ports;
+mod remote_script;
+mod secrets;
+mod security;
 mod semantics;
+mod shell_config;
+mod shellcheck;
 mod stages;
 mod user;
 
@@ -28,7 +33,12 @@ pub use packages::{
     PackagePin,
 };
 pub use ports::{ExposePort, ExposeValid};
+pub use remote_script::RemoteScriptPipe;
+pub use secrets::SecretVariable;
+pub use security::RunOption;
 pub use semantics::SyntaxSemantics;
+pub use shell_config::{Pipefail, ShellReplaced};
+pub use shellcheck::Shellcheck;
 pub use stages::{Healthcheck, RepeatedInstruction, StageReferences};
 pub use user::FinalUser;
 
@@ -91,7 +101,7 @@ pub fn run_scripts(file: &Dockerfile) -> Vec<RunScript<'_>> {
 }
 
 /// An exec-form RUN is one command: its elements are the words.
-fn exec_script(words: &[Word]) -> Script {
+pub(super) fn exec_script(words: &[Word]) -> Script {
     let Some(first) = words.first() else {
         return Script::default();
     };
@@ -111,13 +121,13 @@ fn exec_script(words: &[Word]) -> Script {
 /// The text of a word as a script of its own (for `sh -c '…'`), placed at
 /// the word's position: the quotes are skipped, so offsets line up for the
 /// common case of a quoted script without escapes.
-fn word_text(word: &Word) -> Joined {
+pub(super) fn word_text(word: &Word) -> Joined {
     let mut joined = Joined::default();
     joined.push(&word.text, word.span.start + 1);
     joined
 }
 
-const SHELLS: [&str; 5] = ["sh", "bash", "ash", "dash", "zsh"];
+pub(super) const SHELLS: [&str; 5] = ["sh", "bash", "ash", "dash", "zsh"];
 
 /// A heredoc body runs in the shell unless its shebang names another interpreter.
 fn is_shell_body(body: &str) -> bool {

@@ -1,0 +1,3 @@
+FROM debian:12-slim
+# hadolint ignore=SC2164
+RUN cd /src; make

@@ -1,0 +1,3 @@
+FROM debian:12-slim
+SHELL ["/bin/bash", "-e", "-c"]
+RUN cd /src; make
