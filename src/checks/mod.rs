@@ -7,6 +7,7 @@ mod field;
 mod hardening;
 mod host;
 mod image;
+mod rbac;
 mod relations;
 mod resources;
 mod security_context;
@@ -63,8 +64,17 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("add-source", |p| {
         Ok(Box::new(dockerfile::AddSource::new(parse(p)?)))
     }),
+    ("admin-equivalent-binding", |p| {
+        Ok(Box::new(rbac::AdminEquivalentBinding::new(parse(p)?)))
+    }),
     ("automount-token", |p| {
         no_params(p, service_account::AutomountToken)
+    }),
+    ("binding-role-ref", |p| {
+        Ok(Box::new(rbac::BindingRoleRef::new(parse(p)?)))
+    }),
+    ("binding-subject", |p| {
+        Ok(Box::new(rbac::BindingSubject::new(parse(p)?)?))
     }),
     ("capabilities-added", |p| {
         Ok(Box::new(capabilities::CapabilitiesAdded::new(parse(p)?)?))
@@ -82,6 +92,15 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
         Ok(Box::new(capabilities::DangerousCapabilities::new(parse(
             p,
         )?)?))
+    }),
+    ("default-account-automount", |p| {
+        no_params(p, rbac::DefaultAccountAutomount)
+    }),
+    ("default-service-account", |p| {
+        no_params(p, rbac::DefaultServiceAccount)
+    }),
+    ("deprecated-service-account-field", |p| {
+        no_params(p, rbac::DeprecatedAccountField)
     }),
     ("exec-form", |p| no_params(p, dockerfile::ExecForm)),
     ("expose-port", |p| {
@@ -173,6 +192,10 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("proc-mount", |p| {
         Ok(Box::new(hardening::ProcMount::new(parse(p)?)))
     }),
+    ("rbac-grants", |p| {
+        Ok(Box::new(rbac::RbacGrants::new(parse(p)?)?))
+    }),
+    ("rbac-wildcard", |p| no_params(p, rbac::RbacWildcard)),
     ("read-only-root-filesystem", |p| {
         Ok(Box::new(security_context::ReadOnlyRootFilesystem::new(
             parse(p)?,
@@ -205,6 +228,7 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("sandboxed-runtime-class", |p| {
         Ok(Box::new(hardening::SandboxedRuntimeClass::new(parse(p)?)))
     }),
+    ("scc-privileged", |p| no_params(p, rbac::SccPrivileged)),
     ("seccomp-profile", |p| {
         Ok(Box::new(security_context::SeccompProfileRequired::new(
             parse(p)?,

@@ -7,6 +7,7 @@ mod image;
 mod os;
 mod pod;
 mod quantity;
+mod rbac;
 mod resources;
 mod seccomp;
 mod selector;
@@ -15,6 +16,10 @@ mod volume;
 pub use image::ImageRef;
 pub use pod::{Container, ContainerKind, Effective, Level, PodSpec};
 pub use quantity::Quantity;
+pub use rbac::{
+    ALL_VERBS, AdminGrant, Binding, Grant, GroupResource, PolicyRule, RBAC_GROUP, Role, RoleRef,
+    Subject,
+};
 pub use resources::{Amount, Bound, Resources};
 pub use selector::{Labels, Operator, Requirement, Selector, labels};
 pub use volume::{HostPathSource, Volume, VolumeMount, host_path_components};
