@@ -178,6 +178,9 @@ pub struct Dockerfile {
     pub stages: Vec<Stage>,
     pub comments: Vec<Comment>,
     pub errors: Vec<ParseError>,
+    /// The shell commands of every RUN, read once and shared by all rules:
+    /// (instruction index, script).
+    pub(crate) run_scripts: std::sync::OnceLock<Vec<(usize, shell::Script)>>,
 }
 
 impl Dockerfile {

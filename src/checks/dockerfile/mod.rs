@@ -52,17 +52,35 @@ pub struct RunScript<'a> {
     pub index: usize,
     /// The `RUN` itself (inside its `ONBUILD`, for `ONBUILD RUN`).
     pub instruction: &'a Instruction,
-    pub script: Script,
+    pub script: &'a Script,
 }
 
 /// Every `RUN` of the file with its commands, in order.
+/// The shell is read once per file; every rule shares the result.
 pub fn run_scripts(file: &Dockerfile) -> Vec<RunScript<'_>> {
+    let scripts = file.run_scripts.get_or_init(|| read_run_scripts(file));
+    scripts
+        .iter()
+        .map(|(index, script)| RunScript {
+            index: *index,
+            instruction: run_instruction(&file.instructions[*index]),
+            script,
+        })
+        .collect()
+}
+
+/// The RUN an instruction is, or wraps (`ONBUILD RUN`).
+fn run_instruction(outer: &Instruction) -> &Instruction {
+    match &outer.onbuild {
+        Some(inner) => inner.as_ref(),
+        None => outer,
+    }
+}
+
+fn read_run_scripts(file: &Dockerfile) -> Vec<(usize, Script)> {
     let mut out = Vec::new();
     for (index, outer) in file.instructions.iter().enumerate() {
-        let instruction = match &outer.onbuild {
-            Some(inner) => inner.as_ref(),
-            None => outer,
-        };
+        let instruction = run_instruction(outer);
         if instruction.keyword != "RUN" {
             continue;
         }
@@ -91,11 +109,7 @@ pub fn run_scripts(file: &Dockerfile) -> Vec<RunScript<'_>> {
             .flat_map(|s| s.commands)
             .collect();
         script.commands.extend(nested);
-        out.push(RunScript {
-            index,
-            instruction,
-            script,
-        });
+        out.push((index, script));
     }
     out
 }

@@ -60,7 +60,7 @@ impl Check for PackageCache {
                 .flat_map(|c| cleaned(c).into_iter().map(|f| (f, c.span.start)))
                 .collect();
             let mut reported: Vec<Family> = Vec::new();
-            for inv in invocations(&run.script) {
+            for inv in invocations(run.script) {
                 if !self.managers.contains(&inv.manager) {
                     continue;
                 }

@@ -41,7 +41,7 @@ impl Check for PackageCommand {
     fn check_dockerfile(&self, cx: &mut Cx<'_>, file: &Dockerfile) {
         let any = self.params.subcommands.is_empty();
         for run in run_scripts(file) {
-            for inv in invocations(&run.script) {
+            for inv in invocations(run.script) {
                 if !self.params.managers.contains(&inv.manager) {
                     continue;
                 }
@@ -260,7 +260,7 @@ impl Check for PackageNoRecommends {
             .map(|c| c.span.start)
             .min();
         for run in &runs {
-            for inv in invocations(&run.script) {
+            for inv in invocations(run.script) {
                 if !self.managers.contains(&inv.manager) || !inv.is(&["install"]) {
                     continue;
                 }
@@ -350,7 +350,7 @@ fn installs(inv: &Invocation) -> bool {
 impl Check for LonePackageUpdate {
     fn check_dockerfile(&self, cx: &mut Cx<'_>, file: &Dockerfile) {
         for run in run_scripts(file) {
-            let all = invocations(&run.script);
+            let all = invocations(run.script);
             for inv in &all {
                 if !self.managers.contains(&inv.manager) || !refreshes(inv) {
                     continue;
