@@ -80,7 +80,13 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
             p,
         )?)?))
     }),
+    ("env-reference-exists", |p| {
+        Ok(Box::new(relations::EnvReferenceExists::new(parse(p)?)))
+    }),
     ("final-user", |p| no_params(p, dockerfile::FinalUser)),
+    ("gateway-backend-exists", |p| {
+        no_params(p, relations::GatewayBackendExists)
+    }),
     ("high-uid-gid", |p| {
         Ok(Box::new(security_context::HighUidGid::new(parse(p)?)?))
     }),
@@ -90,6 +96,12 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("host-path-volume", |p| no_params(p, host::HostPathVolume)),
     ("host-port", |p| no_params(p, host::HostPort)),
+    ("hpa-managed-no-static-replicas", |p| {
+        no_params(p, relations::HpaManagedNoStaticReplicas)
+    }),
+    ("hpa-target-exists", |p| {
+        no_params(p, relations::HpaTargetExists)
+    }),
     ("image-digest", |p| {
         Ok(Box::new(image::ImageDigest::new(parse(p)?)))
     }),
@@ -99,10 +111,26 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("image-tag", |p| {
         Ok(Box::new(image::ImageTag::new(parse(p)?)))
     }),
+    ("ingress-backend-exists", |p| {
+        no_params(p, relations::IngressBackendExists)
+    }),
     ("input", |p| no_params(p, Input)),
     ("linux-hardening", |p| {
         no_params(p, hardening::LinuxHardening)
     }),
+    ("namespace-exists", |p| {
+        Ok(Box::new(relations::NamespaceExists::new(parse(p)?)))
+    }),
+    ("network-policy-peer-selects-pods", |p| {
+        no_params(p, relations::NetworkPolicyPeerSelectsPods)
+    }),
+    ("network-policy-selects-pods", |p| {
+        no_params(p, relations::NetworkPolicySelectsPods)
+    }),
+    ("pdb-selects-pods", |p| {
+        no_params(p, relations::PdbSelectsPods)
+    }),
+    ("pdb-vs-hpa-min", |p| no_params(p, relations::PdbVsHpaMin)),
     ("pod-field", |p| {
         Ok(Box::new(field::PodField::new(parse(p)?)?))
     }),
@@ -114,6 +142,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("probe-host", |p| no_params(p, host::ProbeHost)),
     ("proc-mount", |p| {
         Ok(Box::new(hardening::ProcMount::new(parse(p)?)))
+    }),
+    ("rbac-reference-exists", |p| {
+        Ok(Box::new(relations::RbacReferenceExists::new(parse(p)?)))
     }),
     ("read-only-root-filesystem", |p| {
         Ok(Box::new(security_context::ReadOnlyRootFilesystem::new(
@@ -152,8 +183,20 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("selinux-options", |p| {
         no_params(p, hardening::SelinuxOptions)
     }),
+    ("service-account-exists", |p| {
+        Ok(Box::new(relations::ServiceAccountExists::new(parse(p)?)))
+    }),
     ("service-selects-pods", |p| {
         no_params(p, relations::ServiceSelectsPods)
+    }),
+    ("service-target-port-exists", |p| {
+        no_params(p, relations::ServiceTargetPortExists)
+    }),
+    ("servicemonitor-selects-service", |p| {
+        no_params(p, relations::ServiceMonitorSelectsService)
+    }),
+    ("statefulset-headless-service", |p| {
+        no_params(p, relations::StatefulSetHeadlessService)
     }),
     ("sudo-in-command", |p| {
         Ok(Box::new(hardening::SudoInCommand::new(parse(p)?)))
@@ -166,6 +209,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("volume-types", |p| {
         Ok(Box::new(host::VolumeTypes::new(parse(p)?)?))
+    }),
+    ("workload-has-pdb", |p| {
+        no_params(p, relations::WorkloadHasPdb)
     }),
     ("writable-host-path", |p| {
         no_params(p, host::WritableHostPath)

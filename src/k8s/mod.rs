@@ -3,17 +3,21 @@
 //! containers, effective security settings, images). Rules ask these
 //! accessors; they never walk `spec.template.spec` themselves.
 
+mod config_refs;
 mod image;
 mod os;
 mod pod;
+mod ports;
 mod quantity;
 mod resources;
 mod seccomp;
 mod selector;
 mod volume;
 
+pub use config_refs::{ConfigKind, ConfigRef, ConfigUser};
 pub use image::ImageRef;
 pub use pod::{Container, ContainerKind, Effective, Level, PodSpec};
+pub use ports::{ContainerPort, PortRef, protocol};
 pub use quantity::Quantity;
 pub use resources::{Amount, Bound, Resources};
 pub use selector::{Labels, Operator, Requirement, Selector, labels};
