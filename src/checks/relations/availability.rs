@@ -8,7 +8,7 @@ use super::{
     label_if_same_file, same_namespace,
 };
 use crate::checks::{Check, Record, is_templated};
-use crate::engine::SetCx;
+use crate::engine::{Finding, SetCx};
 use crate::k8s::{Object, Selector};
 use crate::source::{SourceFile, Span};
 
@@ -210,6 +210,14 @@ fn replicated(object: &ObjectRecord) -> bool {
     defaults_to_one(object) || (object.group.contains('.') && !object.group.ends_with("k8s.io"))
 }
 
+/// Labels an autoscaler's `minReplicas`, or its name when the minimum is the default.
+fn label_minimum(finding: &mut Finding, hpa: &Hpa) {
+    match hpa.min_span {
+        Some(span) => label_if_same_file(finding, &hpa.object.at(span), "the autoscaler's minimum"),
+        None => label_if_same_file(finding, &hpa.object.place, "minReplicas defaults to 1"),
+    }
+}
+
 pub struct WorkloadHasPdb;
 
 impl Check for WorkloadHasPdb {
@@ -269,8 +277,7 @@ impl Check for WorkloadHasPdb {
                 )
                 .at_path(path);
             if let Some(hpa) = scaler {
-                let at = hpa.object.at(hpa.min_span.unwrap_or(hpa.object.place.span));
-                label_if_same_file(finding, &at, "the autoscaler's minimum");
+                label_minimum(finding, hpa);
             }
         }
     }
@@ -360,8 +367,8 @@ impl Check for PdbVsHpaMin {
                     continue;
                 }
                 let shown = match amount {
-                    Amount::Count(n) => n.to_string(),
-                    Amount::Percent(p) => format!("{p}% ({required} of {min})"),
+                    Amount::Count(n) => format!("{n} available pods"),
+                    Amount::Percent(p) => format!("{p}% available pods ({required} of {min})"),
                 };
                 let finding = cx
                     .report(
@@ -369,15 +376,14 @@ impl Check for PdbVsHpaMin {
                         span,
                         Some(pdb.object.identity.clone()),
                         format!(
-                            "{} keeps {shown} pods of {} available, but {} scales it down to {min}: no pod can be evicted",
+                            "{} requires {shown}, but {} scales {} down to {min}: no pod can be evicted then",
                             pdb.object.display(),
-                            workload.object.display(),
-                            hpa.object.display()
+                            hpa.object.display(),
+                            workload.object.display()
                         ),
                     )
                     .at_path("spec.minAvailable");
-                let at = hpa.object.at(hpa.min_span.unwrap_or(hpa.object.place.span));
-                label_if_same_file(finding, &at, "the autoscaler's minimum");
+                label_minimum(finding, hpa);
             }
         }
     }
