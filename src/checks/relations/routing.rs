@@ -18,8 +18,9 @@ struct Backend {
     /// The service name's value.
     name_span: Span,
     port: Option<(PortRef, Span)>,
-    /// The field path of the service name.
+    /// The field paths of the service name and of the port.
     path: String,
+    port_path: String,
 }
 
 /// An object that routes to Services, with its backends.
@@ -85,15 +86,11 @@ fn check_backends(cx: &mut SetCx<'_>, records: &[Record], verb: &str) {
                             _ => None,
                         })
                         .collect();
-                    let path = match backend.path.strip_suffix(".name") {
-                        Some(base) => format!("{base}.port"),
-                        None => backend.path.clone(),
-                    };
                     (
                         *span,
-                        path,
+                        backend.port_path.clone(),
                         format!(
-                            "{} {verb} port {port} of Service/{}, which has no such port (it has {})",
+                            "{} {verb} port {port} of Service/{}, which exposes only {}",
                             object.display(),
                             backend.service,
                             ports.join(", ")
@@ -121,16 +118,17 @@ fn rendered(node: NodeRef<'_>) -> Option<&str> {
 /// An Ingress backend, in the `networking.k8s.io/v1` shape (`service.name`,
 /// `service.port.number` or `.name`) or the older one (`serviceName`, `servicePort`).
 fn ingress_backend(node: NodeRef<'_>, namespace: &Option<String>, path: &str) -> Option<Backend> {
-    let (name, port, field) = match node.get("service") {
+    let (name, port, field, port_field) = match node.get("service") {
         Some(service) => {
             let port = service.get("port");
             let port = port.and_then(|p| p.get("number").or_else(|| p.get("name")));
-            (service.get("name")?, port, "service.name")
+            (service.get("name")?, port, "service.name", "service.port")
         }
         None => (
             node.get("serviceName")?,
             node.get("servicePort"),
             "serviceName",
+            "servicePort",
         ),
     };
     Some(Backend {
@@ -139,6 +137,7 @@ fn ingress_backend(node: NodeRef<'_>, namespace: &Option<String>, path: &str) ->
         name_span: name.span(),
         port: port.and_then(|p| Some((PortRef::of(p)?, p.span()))),
         path: format!("{path}.{field}"),
+        port_path: format!("{path}.{port_field}"),
     })
 }
 
@@ -229,6 +228,7 @@ fn route(object: &Object<'_>, file: &Arc<SourceFile>) -> Router {
                 name_span: name.span(),
                 port: port.and_then(|p| Some((PortRef::of(p)?, p.span()))),
                 path: format!("spec.rules[{r}].backendRefs[{b}].name"),
+                port_path: format!("spec.rules[{r}].backendRefs[{b}].port"),
             });
         }
     }
