@@ -137,10 +137,20 @@ impl Check for ServiceAccountExists {
 #[derive(Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct RbacParams {
-    /// Roles and ClusterRoles that every cluster has (`*` wildcards).
+    /// Roles and ClusterRoles installed by something other than the input (`*` wildcards).
     #[serde(default)]
-    builtin_roles: Vec<String>,
+    external_roles: Vec<String>,
 }
+
+/// Roles and ClusterRoles that every cluster has.
+const BUILTIN_ROLES: [&str; 6] = [
+    "cluster-admin",
+    "admin",
+    "edit",
+    "view",
+    "system:*",
+    "extension-apiserver-authentication-reader",
+];
 
 /// A Role or ClusterRole defined in the input.
 struct Role {
@@ -271,13 +281,11 @@ impl Check for RbacReferenceExists {
                 continue;
             };
             let namespace = &object.namespace;
-            if let Some(role) = role
-                && !self
-                    .params
-                    .builtin_roles
-                    .iter()
-                    .any(|b| glob(b, &role.name))
-            {
+            let known = |name: &str| {
+                BUILTIN_ROLES.iter().any(|b| glob(b, name))
+                    || self.params.external_roles.iter().any(|r| glob(r, name))
+            };
+            if let Some(role) = role.as_ref().filter(|r| !known(&r.name)) {
                 // Roles live in the binding's namespace; ClusterRoles anywhere.
                 let candidates: Vec<&&Role> = roles
                     .iter()
@@ -329,10 +337,13 @@ impl Check for RbacReferenceExists {
 #[derive(Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct NamespaceParams {
-    /// Namespaces that exist without a manifest (`*` wildcards).
+    /// Namespaces made by something other than the input (`*` wildcards).
     #[serde(default)]
     external_namespaces: Vec<String>,
 }
+
+/// Namespaces that every cluster has.
+const BUILTIN_NAMESPACES: [&str; 4] = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
 enum ForNamespaces {
     Namespace(String),
@@ -396,6 +407,7 @@ impl Check for NamespaceExists {
         for (object, namespace, span) in &uses {
             if declared.contains(namespace)
                 || reported.contains(namespace)
+                || BUILTIN_NAMESPACES.contains(namespace)
                 || self
                     .params
                     .external_namespaces
@@ -408,8 +420,8 @@ impl Check for NamespaceExists {
             let count = uses.iter().filter(|(_, n, _)| n == namespace).count();
             let others = match count {
                 1 => String::new(),
-                2 => " (and 1 more object)".to_string(),
-                n => format!(" (and {} more objects)", n - 1),
+                2 => " (used by 1 more object)".to_string(),
+                n => format!(" (used by {} more objects)", n - 1),
             };
             cx.report(
                 &object.place.file,
