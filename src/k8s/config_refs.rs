@@ -173,3 +173,92 @@ fn volume_refs<'a>(volume: Volume<'a>, out: &mut Vec<ConfigRef<'a>>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::ConfigKind;
+    use crate::k8s::Object;
+    use crate::yaml::{Limits, parse_stream};
+
+    #[test]
+    fn every_kind_of_reference_is_found() {
+        let text = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          env:
+            - {name: A, valueFrom: {secretKeyRef: {name: s1, key: k1}}}
+            - {name: B, valueFrom: {configMapKeyRef: {name: c1, key: k2, optional: yes}}}
+            - {name: C, value: plain}
+          envFrom: [{secretRef: {name: s2}}, {configMapRef: {name: c2}, prefix: X_}]
+      volumes:
+        - {name: v1, secret: {secretName: s3, items: [{key: k3, path: p}]}}
+        - {name: v2, configMap: {name: c3}}
+        - {name: v3, projected: {sources: [{secret: {name: s4}}, {configMap: {name: c4}}, {downwardAPI: {}}]}}
+        - {name: v4, emptyDir: {}}
+";
+        let parsed = parse_stream(&Arc::from(text), &Limits::default());
+        let object = Object::all_in(&parsed.documents[0])[0];
+        let refs = object.pod_spec().unwrap().config_refs();
+        let summary: Vec<_> = refs
+            .iter()
+            .map(|r| {
+                (
+                    r.kind,
+                    r.name.as_text().unwrap(),
+                    r.keys
+                        .iter()
+                        .map(|k| k.as_text().unwrap())
+                        .collect::<Vec<_>>(),
+                    r.optional,
+                    r.path.as_str(),
+                )
+            })
+            .collect();
+        use ConfigKind::{ConfigMap, Secret};
+        assert_eq!(
+            summary,
+            [
+                (
+                    Secret,
+                    "s1",
+                    vec!["k1"],
+                    false,
+                    "env[A].valueFrom.secretKeyRef"
+                ),
+                (
+                    ConfigMap,
+                    "c1",
+                    vec!["k2"],
+                    true,
+                    "env[B].valueFrom.configMapKeyRef"
+                ),
+                (Secret, "s2", vec![], false, "envFrom[0].secretRef"),
+                (ConfigMap, "c2", vec![], false, "envFrom[1].configMapRef"),
+                (Secret, "s3", vec!["k3"], false, "volumes[v1].secret"),
+                (ConfigMap, "c3", vec![], false, "volumes[v2].configMap"),
+                (
+                    Secret,
+                    "s4",
+                    vec![],
+                    false,
+                    "volumes[v3].projected.sources[0].secret"
+                ),
+                (
+                    ConfigMap,
+                    "c4",
+                    vec![],
+                    false,
+                    "volumes[v3].projected.sources[1].configMap"
+                ),
+            ]
+        );
+    }
+}

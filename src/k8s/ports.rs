@@ -67,3 +67,54 @@ impl std::fmt::Display for PortRef {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::PortRef;
+    use crate::k8s::Object;
+    use crate::yaml::{Limits, parse_stream};
+
+    #[test]
+    fn container_ports_and_port_references() {
+        let text = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - name: a
+      ports: [{name: http, containerPort: 0x1F90}, {containerPort: 53, protocol: UDP}, oops]
+refs: [8080, http, \"{{ .Values.port }}\", ~]
+";
+        let parsed = parse_stream(&Arc::from(text), &Limits::default());
+        let object = Object::all_in(&parsed.documents[0])[0];
+        let pod = object.pod_spec().unwrap();
+        let container = pod.containers().next().unwrap();
+        let ports: Vec<_> = container
+            .ports()
+            .map(|p| (p.name, p.number, p.protocol))
+            .collect();
+        assert_eq!(
+            ports,
+            [(Some("http"), Some(8080), "TCP"), (None, Some(53), "UDP")]
+        );
+        let refs: Vec<_> = object
+            .root
+            .get("refs")
+            .unwrap()
+            .items()
+            .map(PortRef::of)
+            .collect();
+        assert_eq!(
+            refs,
+            [
+                Some(PortRef::Number(8080)),
+                Some(PortRef::Name("http".into())),
+                None,
+                None
+            ]
+        );
+    }
+}
