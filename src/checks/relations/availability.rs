@@ -24,7 +24,7 @@ impl Amount {
     fn of(self, total: i64) -> i64 {
         match self {
             Amount::Count(n) => n,
-            Amount::Percent(p) => (p * total + 99) / 100,
+            Amount::Percent(p) => p.saturating_mul(total).saturating_add(99) / 100,
         }
     }
 }

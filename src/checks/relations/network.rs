@@ -194,17 +194,17 @@ impl Check for NetworkPolicyPeerSelectsPods {
                     PeerNamespaces::Unknown => continue,
                 };
                 let in_scope =
-                    |p: &&&PodRecord, ns: &Option<String>| same_namespace(ns, &p.namespace);
+                    |pod: &PodRecord, ns: &Option<String>| same_namespace(ns, &pod.namespace);
                 // Every namespace the peer names must have workloads in the input.
                 if namespaces.is_empty()
                     || !namespaces
                         .iter()
-                        .all(|ns| pods.iter().any(|p| in_scope(&p, ns)))
+                        .all(|ns| pods.iter().any(|p| in_scope(p, ns)))
                 {
                     continue;
                 }
                 let matched = pods.iter().any(|p| {
-                    namespaces.iter().any(|ns| in_scope(&p, ns)) && peer.selector.matches(&p.labels)
+                    namespaces.iter().any(|ns| in_scope(p, ns)) && peer.selector.matches(&p.labels)
                 });
                 if matched {
                     continue;
