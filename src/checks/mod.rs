@@ -102,6 +102,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("deprecated-service-account-field", |p| {
         no_params(p, rbac::DeprecatedAccountField)
     }),
+    ("env-reference-exists", |p| {
+        Ok(Box::new(relations::EnvReferenceExists::new(parse(p)?)))
+    }),
     ("exec-form", |p| no_params(p, dockerfile::ExecForm)),
     ("expose-port", |p| {
         Ok(Box::new(dockerfile::ExposePort::new(parse(p)?)?))
@@ -122,6 +125,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("from-tag", |p| {
         Ok(Box::new(dockerfile::FromTag::new(parse(p)?)))
     }),
+    ("gateway-backend-exists", |p| {
+        no_params(p, relations::GatewayBackendExists)
+    }),
     ("healthcheck", |p| {
         Ok(Box::new(dockerfile::Healthcheck::new(parse(p)?)))
     }),
@@ -134,6 +140,12 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("host-path-volume", |p| no_params(p, host::HostPathVolume)),
     ("host-port", |p| no_params(p, host::HostPort)),
+    ("hpa-managed-no-static-replicas", |p| {
+        no_params(p, relations::HpaManagedNoStaticReplicas)
+    }),
+    ("hpa-target-exists", |p| {
+        no_params(p, relations::HpaTargetExists)
+    }),
     ("image-digest", |p| {
         Ok(Box::new(image::ImageDigest::new(parse(p)?)))
     }),
@@ -145,6 +157,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("image-tag", |p| {
         Ok(Box::new(image::ImageTag::new(parse(p)?)))
+    }),
+    ("ingress-backend-exists", |p| {
+        no_params(p, relations::IngressBackendExists)
     }),
     ("input", |p| no_params(p, Input)),
     ("instruction-used", |p| {
@@ -158,6 +173,15 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("lone-package-update", |p| {
         Ok(Box::new(dockerfile::LonePackageUpdate::new(parse(p)?)?))
+    }),
+    ("namespace-exists", |p| {
+        Ok(Box::new(relations::NamespaceExists::new(parse(p)?)))
+    }),
+    ("network-policy-peer-selects-pods", |p| {
+        no_params(p, relations::NetworkPolicyPeerSelectsPods)
+    }),
+    ("network-policy-selects-pods", |p| {
+        no_params(p, relations::NetworkPolicySelectsPods)
     }),
     ("numeric-user", |p| {
         Ok(Box::new(dockerfile::NumericUser::new(parse(p)?)))
@@ -177,6 +201,10 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("package-pin", |p| {
         Ok(Box::new(dockerfile::PackagePin::new(parse(p)?)?))
     }),
+    ("pdb-selects-pods", |p| {
+        no_params(p, relations::PdbSelectsPods)
+    }),
+    ("pdb-vs-hpa-min", |p| no_params(p, relations::PdbVsHpaMin)),
     ("pipefail", |p| {
         Ok(Box::new(dockerfile::Pipefail::new(parse(p)?)))
     }),
@@ -194,6 +222,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("rbac-grants", |p| {
         Ok(Box::new(rbac::RbacGrants::new(parse(p)?)?))
+    }),
+    ("rbac-reference-exists", |p| {
+        Ok(Box::new(relations::RbacReferenceExists::new(parse(p)?)))
     }),
     ("rbac-wildcard", |p| no_params(p, rbac::RbacWildcard)),
     ("read-only-root-filesystem", |p| {
@@ -246,8 +277,17 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("selinux-options", |p| {
         no_params(p, hardening::SelinuxOptions)
     }),
+    ("service-account-exists", |p| {
+        Ok(Box::new(relations::ServiceAccountExists::new(parse(p)?)))
+    }),
     ("service-selects-pods", |p| {
         no_params(p, relations::ServiceSelectsPods)
+    }),
+    ("service-target-port-exists", |p| {
+        no_params(p, relations::ServiceTargetPortExists)
+    }),
+    ("servicemonitor-selects-service", |p| {
+        no_params(p, relations::ServiceMonitorSelectsService)
     }),
     ("shell-replaced", |p| {
         no_params(p, dockerfile::ShellReplaced)
@@ -257,6 +297,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("stage-references", |p| {
         Ok(Box::new(dockerfile::StageReferences::new(parse(p)?)))
+    }),
+    ("statefulset-headless-service", |p| {
+        no_params(p, relations::StatefulSetHeadlessService)
     }),
     ("sudo-in-command", |p| {
         Ok(Box::new(hardening::SudoInCommand::new(parse(p)?)))
@@ -280,6 +323,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
         Ok(Box::new(host::VolumeTypes::new(parse(p)?)?))
     }),
     ("workdir", |p| no_params(p, dockerfile::Workdir)),
+    ("workload-has-pdb", |p| {
+        no_params(p, relations::WorkloadHasPdb)
+    }),
     ("writable-host-path", |p| {
         no_params(p, host::WritableHostPath)
     }),

@@ -3,9 +3,11 @@
 //! containers, effective security settings, images). Rules ask these
 //! accessors; they never walk `spec.template.spec` themselves.
 
+mod config_refs;
 mod image;
 mod os;
 mod pod;
+mod ports;
 mod quantity;
 mod rbac;
 mod resources;
@@ -13,8 +15,10 @@ mod seccomp;
 mod selector;
 mod volume;
 
+pub use config_refs::{ConfigKind, ConfigRef, ConfigUser};
 pub use image::ImageRef;
 pub use pod::{Container, ContainerKind, Effective, Level, PodSpec};
+pub use ports::{ContainerPort, PortRef, protocol};
 pub use quantity::Quantity;
 pub use rbac::{
     ALL_VERBS, AdminGrant, Binding, Grant, GroupResource, PolicyRule, RBAC_GROUP, Role, RoleRef,
