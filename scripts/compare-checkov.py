@@ -68,9 +68,11 @@ def checkov_failures(report, directory):
             for check in results.get(outcome, []):
                 parts = check["resource"].split(".")
                 kind, name = parts[0], parts[-1]
-                path = check["file_path"].lstrip("/")
-                path = os.path.join(directory, path) if not os.path.isabs(check["file_path"]) else check["file_path"]
-                key = resource_key(path if os.path.exists(path) else os.path.join(directory, path), kind, name)
+                # checkov prints paths relative to the scanned folder, with a leading "/".
+                path = os.path.join(directory, check["file_path"].lstrip("/"))
+                if not os.path.exists(path) and os.path.exists(check["file_path"]):
+                    path = check["file_path"]
+                key = resource_key(path, kind, name)
                 seen.add((check["check_id"], key))
                 if outcome == "failed_checks":
                     failed[check["check_id"]].add(key)
@@ -115,7 +117,8 @@ def main():
     by_check = collections.defaultdict(list)
     for rule in rules:
         for check in rule.get("equivalents", {}).get("checkov", []):
-            by_check[check].append(rule["id"])
+            if "_K8S_" in check:
+                by_check[check].append(rule["id"])
 
     print(f"{'checkov check':14} {'harden rules':50} {'both':>5} {'checkov only':>13} {'harden only':>12}")
     details = []
