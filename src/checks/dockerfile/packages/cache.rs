@@ -99,9 +99,10 @@ fn leaves_cache(inv: &Invocation, file: &Dockerfile, run: &RunScript) -> Option<
         Family::Apt if inv.is(&["update"]) => Some(format!(
             "package lists of {name} update are not removed in the same RUN"
         )),
-        Family::Apk if inv.is(&["add"]) && !inv.has(&["--no-cache"]) => Some(format!(
-            "{name} add without --no-cache keeps the package index in the layer"
-        )),
+        // `--no-network` fetches nothing: no index or package to keep.
+        Family::Apk if inv.is(&["add"]) && !inv.has(&["--no-cache", "--no-network"]) => Some(
+            format!("{name} add without --no-cache keeps the package index in the layer"),
+        ),
         Family::Rpm
             if inv.is(&[
                 "install",
