@@ -81,6 +81,7 @@ impl Script {
             commands: Vec::new(),
             case_depth: 0,
             expect_pattern: false,
+            in_backticks: false,
         };
         reader.script(false, Joiner::Start);
         Script {
@@ -114,6 +115,9 @@ struct Reader<'a> {
     /// After `case … in` or `;;`: a pattern list such as `a | b)` comes
     /// next, whose `|` is no pipe.
     expect_pattern: bool,
+    /// Inside a backtick substitution: the first unquoted backtick closes
+    /// it, even glued to a word (`` `uname -m`/bin ``).
+    in_backticks: bool,
 }
 
 /// Words that open or continue a compound command; the command proper starts after them.
@@ -277,7 +281,7 @@ impl Reader<'_> {
                         break Stop::Close;
                     }
                 }
-                b'`' if nested => {
+                b'`' if self.in_backticks => {
                     self.at += 1;
                     break Stop::Close;
                 }
@@ -286,7 +290,7 @@ impl Reader<'_> {
                     // whose commands run in their own shell.
                     let start = self.at;
                     self.at += 2;
-                    substitutions.extend(self.nested_commands());
+                    substitutions.extend(self.nested_commands(false));
                     words.push(Word {
                         text: self.text[start..self.at].to_string(),
                         span: self.joined.source_span(start as u32, self.at as u32),
@@ -439,6 +443,7 @@ impl Reader<'_> {
             match c {
                 b' ' | b'\t' | b'\r' | b'\n' | b';' | b'&' | b'|' | b'<' | b'>' | b')' => break,
                 b'(' if text.is_empty() => break,
+                b'`' if self.in_backticks => break,
                 b'\\' => {
                     self.at += 1;
                     if let Some(next) = self.char_at() {
@@ -521,15 +526,15 @@ impl Reader<'_> {
     /// `$(…)` (or `$((…))` arithmetic, read the same way): the commands inside.
     fn substitution(&mut self) -> Vec<Command> {
         self.at += 2;
-        self.nested_commands()
+        self.nested_commands(false)
     }
 
     fn backticks(&mut self) -> Vec<Command> {
         self.at += 1;
-        self.nested_commands()
+        self.nested_commands(true)
     }
 
-    fn nested_commands(&mut self) -> Vec<Command> {
+    fn nested_commands(&mut self, in_backticks: bool) -> Vec<Command> {
         let mut reader = Reader {
             text: self.text,
             joined: self.joined,
@@ -538,6 +543,7 @@ impl Reader<'_> {
             commands: Vec::new(),
             case_depth: 0,
             expect_pattern: false,
+            in_backticks,
         };
         reader.script(true, Joiner::Start);
         self.at = reader.at;

@@ -281,3 +281,30 @@ fn case_patterns_are_not_pipes() {
         ]
     );
 }
+
+#[test]
+fn a_backtick_glued_to_a_word_closes_the_substitution() {
+    let mut joined = Joined::default();
+    joined.push(
+        "curl -LO https://x/`curl -s https://x/stable.txt`/bin/kubectl && chmod +x kubectl && echo $(uname `echo -m`)",
+        0,
+    );
+    let script = Script::parse(&joined);
+    let summary: Vec<(&str, bool)> = script
+        .commands
+        .iter()
+        .map(|c| (c.program().unwrap_or(""), c.substituted))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("curl", false),
+            ("curl", true),
+            ("chmod", false),
+            ("echo", false),
+            ("uname", true),
+            ("echo", true),
+        ]
+    );
+    assert_eq!(script.commands[0].args()[1].text.matches('`').count(), 2);
+}

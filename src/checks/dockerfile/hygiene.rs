@@ -260,7 +260,8 @@ fn package_name(package: &str) -> &str {
 }
 
 /// A RUN right after another RUN of the same stage, with the same flags,
-/// when both are short (longer ones are usually split on purpose).
+/// when each holds a single command: a RUN that chains commands was
+/// usually split from its neighbour on purpose.
 fn consecutive_runs(cx: &mut Cx<'_>, file: &Dockerfile, runs: &[RunScript]) {
     let length = |index: usize| {
         runs.iter().find(|r| r.index == index).map_or(0, |r| {
@@ -279,7 +280,7 @@ fn consecutive_runs(cx: &mut Cx<'_>, file: &Dockerfile, runs: &[RunScript]) {
                 .iter()
                 .zip(&current.flags)
                 .all(|(a, b)| a.name == b.name && a.value == b.value);
-        if !same_flags || length(index) > 2 || length(index + 1) > 2 {
+        if !same_flags || length(index) > 1 || length(index + 1) > 1 {
             continue;
         }
         cx.report(

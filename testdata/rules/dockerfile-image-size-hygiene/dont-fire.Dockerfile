@@ -16,3 +16,6 @@ WORKDIR /app
 RUN set -e; mkdir -p a b c; touch a/x
 RUN set -e; mkdir -p d e f; touch d/y
 COPY --from=fetch /tmp /tmp
+# A RUN that chains commands is kept apart from its neighbour on purpose.
+RUN chmod -R a+r /tmp
+RUN addgroup -S app && adduser -S -G app app

@@ -10,10 +10,15 @@ RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \
     --mount=type=cache,target=/var/lib/apt,sharing=locked \
     apt-get update && apt-get install -y --no-install-recommends jq=1.6-2.1
 RUN echo "apt-get update" && echo "pip install flask"
+# rm of a path relative to the directory cd moved to.
+RUN apt-get update && apt-get install -y --no-install-recommends git=1:2.39.5-0+deb12u2 \
+ && cd /var/lib && rm -rf apt
 
 FROM apt AS apk
 RUN apk add --no-cache curl=8.9.0-r0 && apk add git=2.45.2-r0 && rm -rf /var/cache/apk/*
 RUN --mount=type=cache,target=/var/cache/apk apk add jq=1.7.1-r0
+# --no-network fetches no index: only what is installed or cached is used.
+RUN apk add --no-network --virtual .rundeps so:libc.musl-x86_64.so.1
 
 FROM apk AS rpm
 RUN dnf install -y httpd-2.4.57 && dnf clean all

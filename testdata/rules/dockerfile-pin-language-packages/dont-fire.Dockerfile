@@ -30,4 +30,5 @@ FROM golang:1.22
 RUN go install ./cmd/... && go install && go install -v ./internal/tool \
  && GOPROXY=proxy.golang.org go install golang.org/x/tools/gopls@v0.16.1 \
  && go run github.com/GoogleCloudPlatform/artifact-registry-go-tools/cmd/auth@v0.1.0 refresh \
+ && go get -u ./... && go get github.com/gorilla/mux@v1.8.1 golang.org/x/net@none \
  && go build -o /out/app ./cmd/app

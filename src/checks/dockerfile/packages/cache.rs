@@ -53,12 +53,16 @@ impl Check for PackageCache {
                 continue;
             }
             let mounts = cache_mounts(run.instruction);
-            let cleanups: Vec<(Family, u32)> = run
-                .script
-                .commands
-                .iter()
-                .flat_map(|c| cleaned(c).into_iter().map(|f| (f, c.span.start)))
-                .collect();
+            let mut cwd: Option<String> = None;
+            let mut cleanups: Vec<(Family, u32)> = Vec::new();
+            for command in &run.script.commands {
+                if command.program() == Some("cd") && !command.substituted {
+                    cwd = changed_directory(cwd.as_deref(), command);
+                    continue;
+                }
+                let found = cleaned(command, cwd.as_deref());
+                cleanups.extend(found.into_iter().map(|f| (f, command.span.start)));
+            }
             let mut reported: Vec<Family> = Vec::new();
             for inv in invocations(run.script) {
                 if !self.managers.contains(&inv.manager) {
@@ -95,9 +99,10 @@ fn leaves_cache(inv: &Invocation, file: &Dockerfile, run: &RunScript) -> Option<
         Family::Apt if inv.is(&["update"]) => Some(format!(
             "package lists of {name} update are not removed in the same RUN"
         )),
-        Family::Apk if inv.is(&["add"]) && !inv.has(&["--no-cache"]) => Some(format!(
-            "{name} add without --no-cache keeps the package index in the layer"
-        )),
+        // `--no-network` fetches nothing: no index or package to keep.
+        Family::Apk if inv.is(&["add"]) && !inv.has(&["--no-cache", "--no-network"]) => Some(
+            format!("{name} add without --no-cache keeps the package index in the layer"),
+        ),
         Family::Rpm
             if inv.is(&[
                 "install",
@@ -181,15 +186,59 @@ const FAMILIES: [Family; 6] = [
     Family::Yarn,
 ];
 
+/// The directory a `cd` moves to, when it is known: an absolute path, or a
+/// relative one from a known directory. `cd`, `cd -` and variables make
+/// it unknown.
+fn changed_directory(cwd: Option<&str>, command: &Command) -> Option<String> {
+    let target = match command.args() {
+        [dir] => dir.text.as_str(),
+        [flag, dir] if matches!(flag.text.as_str(), "-P" | "-L") => dir.text.as_str(),
+        _ => return None,
+    };
+    if target == "-" || target.contains(['$', '`', '~']) {
+        return None;
+    }
+    resolve(target, cwd)
+}
+
+/// `path` made absolute against `cwd`; `None` when it is relative and the
+/// directory is unknown. `.` and `..` are resolved.
+fn resolve(path: &str, cwd: Option<&str>) -> Option<String> {
+    let joined = if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("{}/{path}", cwd?)
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    Some(format!("/{}", parts.join("/")))
+}
+
 /// The families whose cache a command removes: `rm` of a cache directory
-/// (or a parent of one), or the manager's own clean subcommand.
-fn cleaned(command: &Command) -> Vec<Family> {
+/// (or a parent of one, also relative to a directory an earlier `cd` of
+/// the script moved to), or the manager's own clean subcommand.
+fn cleaned(command: &Command, cwd: Option<&str>) -> Vec<Family> {
     if command.program() == Some("rm") {
-        let paths: Vec<&str> = command
+        let paths: Vec<String> = command
             .args()
             .iter()
             .map(|w| w.text.as_str())
             .filter(|t| !t.starts_with('-'))
+            .map(|t| {
+                let relative = !t.starts_with(['/', '~', '$']);
+                match cwd {
+                    Some(dir) if relative => resolve(t, Some(dir)).unwrap_or_default(),
+                    _ => t.to_string(),
+                }
+            })
             .collect();
         return FAMILIES
             .into_iter()
@@ -308,5 +357,19 @@ mod tests {
         assert!(covers_cache("/home/app/.cache/pip/", Family::Pip));
         assert!(covers_cache("/var/cache/dnf", Family::Rpm));
         assert!(!covers_cache("/tmp/*", Family::Rpm));
+    }
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(
+            resolve("apt", Some("/var/lib")).as_deref(),
+            Some("/var/lib/apt")
+        );
+        assert_eq!(
+            resolve("../lib/./apt/", Some("/var/cache")).as_deref(),
+            Some("/var/lib/apt")
+        );
+        assert_eq!(resolve("/tmp", None).as_deref(), Some("/tmp"));
+        assert_eq!(resolve("apt", None), None);
     }
 }

@@ -119,7 +119,8 @@ fn packages<'a>(inv: &Invocation<'a>) -> Vec<&'a crate::dockerfile::Word> {
         Family::Pip => inv.is(&["install"]) && !inv.has(&["-c", "--constraint"]),
         Family::Npm => inv.is(&["install"]),
         Family::Gem => inv.is(&["install"]) && !inv.has(&["-v", "--version"]),
-        Family::Go => inv.is(&["install"]),
+        // `go get` resolves and records a module like `go install` fetches one.
+        Family::Go => inv.is(&["install", "get"]),
         Family::Yarn => false,
     };
     if !installs {
@@ -239,8 +240,9 @@ fn npm(package: &str) -> Pin {
     }
 }
 
-/// `go install path@version`; local packages (`./cmd/app`, paths without a
-/// domain) build from the module and need no version.
+/// `go install path@version` and `go get path@version`; local packages
+/// (`./cmd/app`, paths without a domain) build from the module and need no
+/// version, and `@none` removes a dependency.
 fn go(package: &str) -> Pin {
     let (path, version) = match package.split_once('@') {
         Some((path, version)) => (path, Some(version)),
@@ -255,7 +257,9 @@ fn go(package: &str) -> Pin {
     }
     match version {
         None | Some("") => Pin::Missing,
-        Some(v @ ("latest" | "master" | "main" | "HEAD")) => Pin::Moving(v.into()),
+        Some(v @ ("latest" | "upgrade" | "patch" | "master" | "main" | "HEAD")) => {
+            Pin::Moving(v.into())
+        }
         Some(_) => Pin::Fine,
     }
 }
@@ -304,6 +308,11 @@ mod tests {
             go("golang.org/x/tools/gopls@latest"),
             Pin::Moving("latest".into())
         );
+        assert_eq!(
+            go("golang.org/x/net@upgrade"),
+            Pin::Moving("upgrade".into())
+        );
+        assert_eq!(go("golang.org/x/net@none"), Pin::Fine);
         assert_eq!(go("./cmd/app"), Pin::Fine);
         assert_eq!(go("cmd/app"), Pin::Fine);
     }
