@@ -34,6 +34,8 @@ pub struct LintOptions {
     pub threads: Option<usize>,
     /// Rule parameters that replace those of the rule files, by rule id.
     pub rule_params: Vec<(String, serde_json::Value)>,
+    /// Glob patterns of extra Dockerfile names (`*.docker`, `docker/*.build`).
+    pub dockerfile_globs: Vec<String>,
 }
 
 /// The outcome of a lint run.
@@ -83,7 +85,16 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
     } else {
         options.paths.clone()
     };
-    let discovered = discover::discover(&paths, &cwd);
+    let mut globs = globset::GlobSetBuilder::new();
+    for pattern in &options.dockerfile_globs {
+        let glob = globset::Glob::new(pattern)
+            .map_err(|e| format!("invalid Dockerfile glob `{pattern}`: {e}"))?;
+        globs.add(glob);
+    }
+    let globs = globs
+        .build()
+        .map_err(|e| format!("invalid Dockerfile globs: {e}"))?;
+    let discovered = discover::discover(&paths, &cwd, &globs);
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(threads) = options.threads {
         builder = builder.num_threads(threads.max(1));

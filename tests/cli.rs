@@ -180,3 +180,34 @@ fn verbose_says_what_was_skipped() {
 fn demo_repository() {
     assert_cmd_snapshot!(harden().args(["lint", "testdata/repos/demo", "--format", "concise"]));
 }
+
+#[test]
+fn dockerfile_glob_names_more_dockerfiles() {
+    let args = [
+        "lint",
+        "testdata/cli/dockerfile-glob",
+        "--select",
+        "dockerfile-no-sudo",
+        "--format",
+        "concise",
+    ];
+    let output = harden().args(args).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "not a Dockerfile by name");
+    let output = harden()
+        .args(args)
+        .args(["--dockerfile-glob", "*.docker"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout
+            .starts_with("testdata/cli/dockerfile-glob/api.docker:2:5: medium[dockerfile-no-sudo]"),
+        "{stdout}"
+    );
+    let output = harden()
+        .args(["lint", "--dockerfile-glob", "[unclosed"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}

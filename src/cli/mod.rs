@@ -61,6 +61,9 @@ pub struct LintArgs {
     /// Kubernetes version whose rules apply (e.g. 1.30).
     #[arg(long, value_name = "VERSION", value_parser = parse_kube_version, default_value = "1.37")]
     pub kube_version: KubeVersion,
+    /// Also treat files matching this glob as Dockerfiles (repeatable), e.g. `*.docker`.
+    #[arg(long, value_name = "GLOB")]
+    pub dockerfile_glob: Vec<String>,
     /// Worker threads (all cores by default).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -157,6 +160,7 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
         },
         threads: args.threads,
         rule_params: Vec::new(),
+        dockerfile_globs: args.dockerfile_glob.clone(),
     };
     let result = match lint_paths(&options) {
         Ok(result) => result,

@@ -68,8 +68,18 @@ pub fn display_path(path: &Path, cwd: &Path) -> String {
 }
 
 /// Walks `paths` and returns the files to check, sorted by display path.
-pub fn discover(paths: &[PathBuf], cwd: &Path) -> Discovered {
+///
+/// `dockerfiles` holds extra glob patterns (matched against the file name and
+/// against the displayed path) for Dockerfiles with unusual names.
+pub fn discover(paths: &[PathBuf], cwd: &Path, dockerfiles: &globset::GlobSet) -> Discovered {
     let mut out = Discovered::default();
+    let classify = |name: &str, display: &str| {
+        if dockerfiles.is_match(name) || dockerfiles.is_match(display) {
+            FileKind::Dockerfile
+        } else {
+            classify(name)
+        }
+    };
     let mut found: BTreeMap<String, (PathBuf, FileKind)> = BTreeMap::new();
     let mut seen = BTreeSet::new();
     let mut charts = BTreeSet::new();
@@ -95,7 +105,7 @@ pub fn discover(paths: &[PathBuf], cwd: &Path) -> Discovered {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let kind = match classify(&name) {
+            let kind = match classify(&name, &display_path(&absolute, cwd)) {
                 FileKind::Dockerfile => FileKind::Dockerfile,
                 _ => FileKind::Manifest,
             };
@@ -161,7 +171,7 @@ pub fn discover(paths: &[PathBuf], cwd: &Path) -> Discovered {
             ) {
                 kustomizations.push(path.to_path_buf());
             }
-            match classify(&name) {
+            match classify(&name, &display) {
                 kind @ (FileKind::Manifest | FileKind::Dockerfile) => {
                     if seen.insert(canonical(path)) {
                         found.insert(display, (path.to_path_buf(), kind));
