@@ -9,6 +9,7 @@ mod host;
 mod image;
 mod rbac;
 mod relations;
+mod reliability;
 mod resources;
 mod security_context;
 mod service_account;
@@ -85,8 +86,16 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("container-field", |p| {
         Ok(Box::new(field::ContainerField::new(parse(p)?)?))
     }),
+    ("container-ports-valid", |p| {
+        no_params(p, reliability::ContainerPortsValid)
+    }),
     ("container-resource", |p| {
         Ok(Box::new(resources::ContainerResource::new(parse(p)?)?))
+    }),
+    ("cronjob-starting-deadline", |p| {
+        Ok(Box::new(reliability::CronJobStartingDeadline::new(parse(
+            p,
+        )?)))
     }),
     ("dangerous-capabilities", |p| {
         Ok(Box::new(capabilities::DangerousCapabilities::new(parse(
@@ -101,6 +110,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("deprecated-service-account-field", |p| {
         no_params(p, rbac::DeprecatedAccountField)
+    }),
+    ("dns-config-option", |p| {
+        Ok(Box::new(reliability::DnsConfigOption::new(parse(p)?)?))
     }),
     ("env-reference-exists", |p| {
         Ok(Box::new(relations::EnvReferenceExists::new(parse(p)?)))
@@ -143,6 +155,12 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("hpa-managed-no-static-replicas", |p| {
         no_params(p, relations::HpaManagedNoStaticReplicas)
     }),
+    ("hpa-max-greater-than-min", |p| {
+        no_params(p, reliability::HpaMaxGreaterThanMin)
+    }),
+    ("hpa-min-replicas", |p| {
+        Ok(Box::new(reliability::HpaMinReplicas::new(parse(p)?)?))
+    }),
     ("hpa-target-exists", |p| {
         no_params(p, relations::HpaTargetExists)
     }),
@@ -165,6 +183,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("instruction-used", |p| {
         Ok(Box::new(dockerfile::InstructionUsed::new(parse(p)?)?))
     }),
+    ("job-ttl-after-finished", |p| {
+        no_params(p, reliability::JobTtlAfterFinished)
+    }),
     ("label-schema", |p| {
         Ok(Box::new(dockerfile::LabelSchema::new(parse(p)?)?))
     }),
@@ -174,6 +195,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("lone-package-update", |p| {
         Ok(Box::new(dockerfile::LonePackageUpdate::new(parse(p)?)?))
     }),
+    ("min-replicas", |p| {
+        Ok(Box::new(reliability::MinReplicas::new(parse(p)?)?))
+    }),
     ("namespace-exists", |p| {
         Ok(Box::new(relations::NamespaceExists::new(parse(p)?)))
     }),
@@ -182,6 +206,13 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("network-policy-selects-pods", |p| {
         no_params(p, relations::NetworkPolicySelectsPods)
+    }),
+    ("no-duplicate-env", |p| {
+        no_params(p, reliability::NoDuplicateEnv)
+    }),
+    ("no-naked-pods", |p| no_params(p, reliability::NoNakedPods)),
+    ("node-affinity-set", |p| {
+        no_params(p, reliability::NodeAffinitySet)
     }),
     ("numeric-user", |p| {
         Ok(Box::new(dockerfile::NumericUser::new(parse(p)?)))
@@ -201,15 +232,30 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("package-pin", |p| {
         Ok(Box::new(dockerfile::PackagePin::new(parse(p)?)?))
     }),
+    ("pdb-allows-disruption", |p| {
+        no_params(p, reliability::PdbAllowsDisruption)
+    }),
+    ("pdb-has-policy", |p| {
+        no_params(p, reliability::PdbHasPolicy)
+    }),
     ("pdb-selects-pods", |p| {
         no_params(p, relations::PdbSelectsPods)
+    }),
+    ("pdb-unhealthy-eviction-policy", |p| {
+        no_params(p, reliability::PdbUnhealthyEvictionPolicy)
     }),
     ("pdb-vs-hpa-min", |p| no_params(p, relations::PdbVsHpaMin)),
     ("pipefail", |p| {
         Ok(Box::new(dockerfile::Pipefail::new(parse(p)?)))
     }),
+    ("pod-anti-affinity", |p| {
+        Ok(Box::new(reliability::PodAntiAffinity::new(parse(p)?)?))
+    }),
     ("pod-field", |p| {
         Ok(Box::new(field::PodField::new(parse(p)?)?))
+    }),
+    ("priority-class-set", |p| {
+        Ok(Box::new(reliability::PriorityClassSet::new(parse(p)?)))
     }),
     ("privilege-escalation", |p| {
         Ok(Box::new(security_context::PrivilegeEscalation::new(
@@ -217,6 +263,15 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
         )?))
     }),
     ("probe-host", |p| no_params(p, host::ProbeHost)),
+    ("probe-port-declared", |p| {
+        no_params(p, reliability::ProbePortDeclared)
+    }),
+    ("probe-set", |p| {
+        Ok(Box::new(reliability::ProbeSet::new(parse(p)?)))
+    }),
+    ("probes-not-identical", |p| {
+        no_params(p, reliability::ProbesNotIdentical)
+    }),
     ("proc-mount", |p| {
         Ok(Box::new(hardening::ProcMount::new(parse(p)?)))
     }),
@@ -237,6 +292,18 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("repeated-instruction", |p| {
         Ok(Box::new(dockerfile::RepeatedInstruction::new(parse(p)?)?))
+    }),
+    ("request-limit", |p| {
+        Ok(Box::new(reliability::RequestLimit::new(parse(p)?)?))
+    }),
+    ("resource-bounds", |p| {
+        Ok(Box::new(reliability::ResourceBounds::new(parse(p)?)?))
+    }),
+    ("restart-policy-valid", |p| {
+        no_params(p, reliability::RestartPolicyValid)
+    }),
+    ("rolling-update-strategy", |p| {
+        no_params(p, reliability::RollingUpdateStrategy)
     }),
     ("root-group", |p| {
         Ok(Box::new(security_context::RootGroup::new(parse(p)?)?))
@@ -274,6 +341,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("security-context-present", |p| {
         no_params(p, hardening::SecurityContextPresent)
     }),
+    ("selector-matches-template", |p| {
+        no_params(p, reliability::SelectorMatchesTemplate)
+    }),
     ("selinux-options", |p| {
         no_params(p, hardening::SelinuxOptions)
     }),
@@ -301,6 +371,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("statefulset-headless-service", |p| {
         no_params(p, relations::StatefulSetHeadlessService)
     }),
+    ("statefulset-volume-claims", |p| {
+        no_params(p, reliability::StatefulSetVolumeClaims)
+    }),
     ("sudo-in-command", |p| {
         Ok(Box::new(hardening::SudoInCommand::new(parse(p)?)))
     }),
@@ -309,6 +382,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("syntax-semantics", |p| {
         no_params(p, dockerfile::SyntaxSemantics)
+    }),
+    ("topology-spread-valid", |p| {
+        no_params(p, reliability::TopologySpreadValid)
     }),
     ("unconfined-profile", |p| {
         Ok(Box::new(hardening::UnconfinedProfile::new(parse(p)?)))

@@ -8,6 +8,7 @@ mod image;
 mod os;
 mod pod;
 mod ports;
+mod probes;
 mod quantity;
 mod rbac;
 mod resources;
@@ -19,6 +20,7 @@ pub use config_refs::{ConfigKind, ConfigRef, ConfigUser};
 pub use image::ImageRef;
 pub use pod::{Container, ContainerKind, Effective, Level, PodSpec};
 pub use ports::{ContainerPort, PortRef, protocol};
+pub use probes::{HANDLERS, Handler, Probe, ProbeKind};
 pub use quantity::Quantity;
 pub use rbac::{
     ALL_VERBS, AdminGrant, Binding, Grant, GroupResource, PolicyRule, RBAC_GROUP, Role, RoleRef,
