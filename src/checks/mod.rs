@@ -7,6 +7,7 @@ mod field;
 mod hardening;
 mod host;
 mod image;
+mod network;
 mod rbac;
 mod relations;
 mod resources;
@@ -85,6 +86,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("container-field", |p| {
         Ok(Box::new(field::ContainerField::new(parse(p)?)?))
     }),
+    ("container-port-range", |p| {
+        Ok(Box::new(network::ContainerPortRange::new(parse(p)?)?))
+    }),
     ("container-resource", |p| {
         Ok(Box::new(resources::ContainerResource::new(parse(p)?)?))
     }),
@@ -161,6 +165,10 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("ingress-backend-exists", |p| {
         no_params(p, relations::IngressBackendExists)
     }),
+    ("ingress-nginx-snippets", |p| {
+        no_params(p, network::IngressNginxSnippets)
+    }),
+    ("ingress-tls", |p| no_params(p, network::IngressTls)),
     ("input", |p| no_params(p, Input)),
     ("instruction-used", |p| {
         Ok(Box::new(dockerfile::InstructionUsed::new(parse(p)?)?))
@@ -171,11 +179,23 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("linux-hardening", |p| {
         no_params(p, hardening::LinuxHardening)
     }),
+    ("loadbalancer-source-ranges", |p| {
+        Ok(Box::new(network::LoadBalancerSourceRanges::new(parse(p)?)))
+    }),
     ("lone-package-update", |p| {
         Ok(Box::new(dockerfile::LonePackageUpdate::new(parse(p)?)?))
     }),
+    ("namespace-default-deny", |p| {
+        Ok(Box::new(relations::NamespaceDefaultDeny::new(parse(p)?)))
+    }),
     ("namespace-exists", |p| {
         Ok(Box::new(relations::NamespaceExists::new(parse(p)?)))
+    }),
+    ("network-policy-allow-all", |p| {
+        no_params(p, network::NetworkPolicyAllowAll)
+    }),
+    ("network-policy-both-directions", |p| {
+        no_params(p, relations::NetworkPolicyBothDirections)
     }),
     ("network-policy-peer-selects-pods", |p| {
         no_params(p, relations::NetworkPolicyPeerSelectsPods)
@@ -210,6 +230,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("pod-field", |p| {
         Ok(Box::new(field::PodField::new(parse(p)?)?))
+    }),
+    ("pod-selected-by-network-policy", |p| {
+        no_params(p, relations::PodSelectedByNetworkPolicy)
     }),
     ("privilege-escalation", |p| {
         Ok(Box::new(security_context::PrivilegeEscalation::new(
@@ -280,11 +303,17 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("service-account-exists", |p| {
         Ok(Box::new(relations::ServiceAccountExists::new(parse(p)?)))
     }),
+    ("service-external-ips", |p| {
+        no_params(p, network::ServiceExternalIps)
+    }),
     ("service-selects-pods", |p| {
         no_params(p, relations::ServiceSelectsPods)
     }),
     ("service-target-port-exists", |p| {
         no_params(p, relations::ServiceTargetPortExists)
+    }),
+    ("service-type", |p| {
+        Ok(Box::new(network::ServiceType::new(parse(p)?)))
     }),
     ("servicemonitor-selects-service", |p| {
         no_params(p, relations::ServiceMonitorSelectsService)
@@ -294,6 +323,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("shellcheck", |p| {
         Ok(Box::new(dockerfile::Shellcheck::new(parse(p)?)?))
+    }),
+    ("ssh-port", |p| {
+        Ok(Box::new(network::SshPort::new(parse(p)?)))
     }),
     ("stage-references", |p| {
         Ok(Box::new(dockerfile::StageReferences::new(parse(p)?)))

@@ -14,6 +14,7 @@
 
 mod availability;
 mod config;
+mod isolation;
 mod network;
 mod references;
 mod routing;
@@ -23,6 +24,9 @@ pub use availability::{
     HpaManagedNoStaticReplicas, HpaTargetExists, PdbSelectsPods, PdbVsHpaMin, WorkloadHasPdb,
 };
 pub use config::EnvReferenceExists;
+pub use isolation::{
+    NamespaceDefaultDeny, NetworkPolicyBothDirections, PodSelectedByNetworkPolicy,
+};
 pub use network::{NetworkPolicyPeerSelectsPods, NetworkPolicySelectsPods};
 pub use references::{NamespaceExists, RbacReferenceExists, ServiceAccountExists};
 pub use routing::{GatewayBackendExists, IngressBackendExists, ServiceMonitorSelectsService};
