@@ -7,6 +7,7 @@ mod field;
 mod hardening;
 mod host;
 mod image;
+mod namespaces;
 mod network;
 mod rbac;
 mod relations;
@@ -100,8 +101,14 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("default-account-automount", |p| {
         no_params(p, rbac::DefaultAccountAutomount)
     }),
+    ("default-namespace", |p| {
+        Ok(Box::new(namespaces::DefaultNamespace::new(parse(p)?)))
+    }),
     ("default-service-account", |p| {
         no_params(p, rbac::DefaultServiceAccount)
+    }),
+    ("deprecated-api-version", |p| {
+        no_params(p, namespaces::DeprecatedApiVersion)
     }),
     ("deprecated-service-account-field", |p| {
         no_params(p, rbac::DeprecatedAccountField)
@@ -176,6 +183,12 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("label-schema", |p| {
         Ok(Box::new(dockerfile::LabelSchema::new(parse(p)?)?))
     }),
+    ("label-syntax", |p| no_params(p, namespaces::LabelSyntax)),
+    ("legacy-psp", |p| {
+        Ok(Box::new(namespaces::LegacyPodSecurityPolicy::new(parse(
+            p,
+        )?)))
+    }),
     ("linux-hardening", |p| {
         no_params(p, hardening::LinuxHardening)
     }),
@@ -190,6 +203,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("namespace-exists", |p| {
         Ok(Box::new(relations::NamespaceExists::new(parse(p)?)))
+    }),
+    ("namespace-pss-enforce", |p| {
+        Ok(Box::new(namespaces::NamespacePssEnforce::new(parse(p)?)))
     }),
     ("network-policy-allow-all", |p| {
         no_params(p, network::NetworkPolicyAllowAll)
@@ -243,6 +259,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("proc-mount", |p| {
         Ok(Box::new(hardening::ProcMount::new(parse(p)?)))
     }),
+    ("pss-label-hygiene", |p| {
+        Ok(Box::new(namespaces::PssLabelHygiene::new(parse(p)?)))
+    }),
     ("rbac-grants", |p| {
         Ok(Box::new(rbac::RbacGrants::new(parse(p)?)?))
     }),
@@ -260,6 +279,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("repeated-instruction", |p| {
         Ok(Box::new(dockerfile::RepeatedInstruction::new(parse(p)?)?))
+    }),
+    ("required-metadata", |p| {
+        Ok(Box::new(namespaces::RequiredMetadata::new(parse(p)?)))
     }),
     ("root-group", |p| {
         Ok(Box::new(security_context::RootGroup::new(parse(p)?)?))
@@ -324,6 +346,7 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("shellcheck", |p| {
         Ok(Box::new(dockerfile::Shellcheck::new(parse(p)?)?))
     }),
+    ("sorted-keys", |p| no_params(p, namespaces::SortedKeys)),
     ("ssh-port", |p| {
         Ok(Box::new(network::SshPort::new(parse(p)?)))
     }),
@@ -357,6 +380,11 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("workdir", |p| no_params(p, dockerfile::Workdir)),
     ("workload-has-pdb", |p| {
         no_params(p, relations::WorkloadHasPdb)
+    }),
+    ("workload-meets-namespace-pss", |p| {
+        Ok(Box::new(relations::WorkloadMeetsNamespacePss::new(parse(
+            p,
+        )?)?))
     }),
     ("writable-host-path", |p| {
         no_params(p, host::WritableHostPath)

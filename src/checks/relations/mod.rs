@@ -16,6 +16,7 @@ mod availability;
 mod config;
 mod isolation;
 mod network;
+mod pss;
 mod references;
 mod routing;
 mod service;
@@ -28,6 +29,7 @@ pub use isolation::{
     NamespaceDefaultDeny, NetworkPolicyBothDirections, PodSelectedByNetworkPolicy,
 };
 pub use network::{NetworkPolicyPeerSelectsPods, NetworkPolicySelectsPods};
+pub use pss::WorkloadMeetsNamespacePss;
 pub use references::{NamespaceExists, RbacReferenceExists, ServiceAccountExists};
 pub use routing::{GatewayBackendExists, IngressBackendExists, ServiceMonitorSelectsService};
 pub use service::{ServiceSelectsPods, ServiceTargetPortExists, StatefulSetHeadlessService};
