@@ -7,6 +7,8 @@ mod field;
 mod hardening;
 mod host;
 mod image;
+mod namespaces;
+mod network;
 mod rbac;
 mod relations;
 mod reliability;
@@ -86,6 +88,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("container-field", |p| {
         Ok(Box::new(field::ContainerField::new(parse(p)?)?))
     }),
+    ("container-port-range", |p| {
+        Ok(Box::new(network::ContainerPortRange::new(parse(p)?)?))
+    }),
     ("container-ports-valid", |p| {
         no_params(p, reliability::ContainerPortsValid)
     }),
@@ -105,8 +110,14 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("default-account-automount", |p| {
         no_params(p, rbac::DefaultAccountAutomount)
     }),
+    ("default-namespace", |p| {
+        Ok(Box::new(namespaces::DefaultNamespace::new(parse(p)?)))
+    }),
     ("default-service-account", |p| {
         no_params(p, rbac::DefaultServiceAccount)
+    }),
+    ("deprecated-api-version", |p| {
+        no_params(p, namespaces::DeprecatedApiVersion)
     }),
     ("deprecated-service-account-field", |p| {
         no_params(p, rbac::DeprecatedAccountField)
@@ -179,6 +190,10 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("ingress-backend-exists", |p| {
         no_params(p, relations::IngressBackendExists)
     }),
+    ("ingress-nginx-snippets", |p| {
+        no_params(p, network::IngressNginxSnippets)
+    }),
+    ("ingress-tls", |p| no_params(p, network::IngressTls)),
     ("input", |p| no_params(p, Input)),
     ("instruction-used", |p| {
         Ok(Box::new(dockerfile::InstructionUsed::new(parse(p)?)?))
@@ -189,8 +204,17 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("label-schema", |p| {
         Ok(Box::new(dockerfile::LabelSchema::new(parse(p)?)?))
     }),
+    ("label-syntax", |p| no_params(p, namespaces::LabelSyntax)),
+    ("legacy-psp", |p| {
+        Ok(Box::new(namespaces::LegacyPodSecurityPolicy::new(parse(
+            p,
+        )?)))
+    }),
     ("linux-hardening", |p| {
         no_params(p, hardening::LinuxHardening)
+    }),
+    ("loadbalancer-source-ranges", |p| {
+        Ok(Box::new(network::LoadBalancerSourceRanges::new(parse(p)?)))
     }),
     ("lone-package-update", |p| {
         Ok(Box::new(dockerfile::LonePackageUpdate::new(parse(p)?)?))
@@ -198,8 +222,20 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("min-replicas", |p| {
         Ok(Box::new(reliability::MinReplicas::new(parse(p)?)?))
     }),
+    ("namespace-default-deny", |p| {
+        Ok(Box::new(relations::NamespaceDefaultDeny::new(parse(p)?)))
+    }),
     ("namespace-exists", |p| {
         Ok(Box::new(relations::NamespaceExists::new(parse(p)?)))
+    }),
+    ("namespace-pss-enforce", |p| {
+        Ok(Box::new(namespaces::NamespacePssEnforce::new(parse(p)?)))
+    }),
+    ("network-policy-allow-all", |p| {
+        no_params(p, network::NetworkPolicyAllowAll)
+    }),
+    ("network-policy-both-directions", |p| {
+        no_params(p, relations::NetworkPolicyBothDirections)
     }),
     ("network-policy-peer-selects-pods", |p| {
         no_params(p, relations::NetworkPolicyPeerSelectsPods)
@@ -254,6 +290,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("pod-field", |p| {
         Ok(Box::new(field::PodField::new(parse(p)?)?))
     }),
+    ("pod-selected-by-network-policy", |p| {
+        no_params(p, relations::PodSelectedByNetworkPolicy)
+    }),
     ("priority-class-set", |p| {
         Ok(Box::new(reliability::PriorityClassSet::new(parse(p)?)))
     }),
@@ -275,6 +314,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("proc-mount", |p| {
         Ok(Box::new(hardening::ProcMount::new(parse(p)?)))
     }),
+    ("pss-label-hygiene", |p| {
+        Ok(Box::new(namespaces::PssLabelHygiene::new(parse(p)?)))
+    }),
     ("rbac-grants", |p| {
         Ok(Box::new(rbac::RbacGrants::new(parse(p)?)?))
     }),
@@ -295,6 +337,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("request-limit", |p| {
         Ok(Box::new(reliability::RequestLimit::new(parse(p)?)?))
+    }),
+    ("required-metadata", |p| {
+        Ok(Box::new(namespaces::RequiredMetadata::new(parse(p)?)))
     }),
     ("resource-bounds", |p| {
         Ok(Box::new(reliability::ResourceBounds::new(parse(p)?)?))
@@ -350,11 +395,17 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("service-account-exists", |p| {
         Ok(Box::new(relations::ServiceAccountExists::new(parse(p)?)))
     }),
+    ("service-external-ips", |p| {
+        no_params(p, network::ServiceExternalIps)
+    }),
     ("service-selects-pods", |p| {
         no_params(p, relations::ServiceSelectsPods)
     }),
     ("service-target-port-exists", |p| {
         no_params(p, relations::ServiceTargetPortExists)
+    }),
+    ("service-type", |p| {
+        Ok(Box::new(network::ServiceType::new(parse(p)?)))
     }),
     ("servicemonitor-selects-service", |p| {
         no_params(p, relations::ServiceMonitorSelectsService)
@@ -364,6 +415,10 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("shellcheck", |p| {
         Ok(Box::new(dockerfile::Shellcheck::new(parse(p)?)?))
+    }),
+    ("sorted-keys", |p| no_params(p, namespaces::SortedKeys)),
+    ("ssh-port", |p| {
+        Ok(Box::new(network::SshPort::new(parse(p)?)))
     }),
     ("stage-references", |p| {
         Ok(Box::new(dockerfile::StageReferences::new(parse(p)?)))
@@ -401,6 +456,11 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("workdir", |p| no_params(p, dockerfile::Workdir)),
     ("workload-has-pdb", |p| {
         no_params(p, relations::WorkloadHasPdb)
+    }),
+    ("workload-meets-namespace-pss", |p| {
+        Ok(Box::new(relations::WorkloadMeetsNamespacePss::new(parse(
+            p,
+        )?)?))
     }),
     ("writable-host-path", |p| {
         no_params(p, host::WritableHostPath)

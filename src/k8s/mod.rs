@@ -3,10 +3,14 @@
 //! containers, effective security settings, images). Rules ask these
 //! accessors; they never walk `spec.template.spec` themselves.
 
+mod api_versions;
 mod config_refs;
 mod image;
+mod names;
+mod network_policy;
 mod os;
 mod pod;
+mod pod_security;
 mod ports;
 mod probes;
 mod quantity;
@@ -16,9 +20,15 @@ mod seccomp;
 mod selector;
 mod volume;
 
+pub use api_versions::{DEPRECATED_APIS, DeprecatedApi, deprecated_api, is_cluster_scoped};
 pub use config_refs::{ConfigKind, ConfigRef, ConfigUser};
 pub use image::ImageRef;
+pub use names::{label_key_problem, label_value_problem};
+pub use network_policy::{Direction, NetworkPolicy, PolicyTypes};
 pub use pod::{Container, ContainerKind, Effective, Level, PodSpec};
+pub use pod_security::{
+    PSS_LABEL_PREFIX, PSS_MODES, PssLevel, PssVersion, is_namespace, pss_labels,
+};
 pub use ports::{ContainerPort, PortRef, protocol};
 pub use probes::{HANDLERS, Handler, Probe, ProbeKind};
 pub use quantity::Quantity;

@@ -14,7 +14,9 @@
 
 mod availability;
 mod config;
+mod isolation;
 mod network;
+mod pss;
 mod references;
 mod routing;
 mod service;
@@ -23,7 +25,11 @@ pub use availability::{
     HpaManagedNoStaticReplicas, HpaTargetExists, PdbSelectsPods, PdbVsHpaMin, WorkloadHasPdb,
 };
 pub use config::EnvReferenceExists;
+pub use isolation::{
+    NamespaceDefaultDeny, NetworkPolicyBothDirections, PodSelectedByNetworkPolicy,
+};
 pub use network::{NetworkPolicyPeerSelectsPods, NetworkPolicySelectsPods};
+pub use pss::WorkloadMeetsNamespacePss;
 pub use references::{NamespaceExists, RbacReferenceExists, ServiceAccountExists};
 pub use routing::{GatewayBackendExists, IngressBackendExists, ServiceMonitorSelectsService};
 pub use service::{ServiceSelectsPods, ServiceTargetPortExists, StatefulSetHeadlessService};
