@@ -91,6 +91,10 @@ pub struct FlagCheckParams {
     /// The check applies only when this other flag is on.
     #[serde(default)]
     pub when: Option<String>,
+    /// In the configuration file, the check applies only when this field is
+    /// on; a check with `when` but without it is not run on the file.
+    #[serde(default)]
+    pub when_field: Option<String>,
     /// The check passes when this other flag is on.
     #[serde(default)]
     pub unless: Option<String>,
@@ -191,6 +195,7 @@ struct FlagCheck {
     field_default: Option<String>,
     except: Vec<String>,
     when: Option<String>,
+    when_field: Option<String>,
     unless: Option<String>,
     unless_field: Option<String>,
     since: Option<KubeVersion>,
@@ -238,11 +243,6 @@ impl FlagCheck {
         {
             return Err(within("`missing` and `present` take no default".into()));
         }
-        if p.when.is_some() && p.field.is_some() {
-            return Err(within(
-                "`when` applies to flags only, not with `field`".into(),
-            ));
-        }
         let version = |v: Option<String>| {
             v.map(|v| {
                 KubeVersion::parse(&v).ok_or_else(|| within(format!("invalid version `{v}`")))
@@ -257,6 +257,7 @@ impl FlagCheck {
             field_default: p.field_default.map(|t| t.0),
             except: texts(p.except),
             when: p.when,
+            when_field: p.when_field,
             unless: p.unless,
             unless_field: p.unless_field,
             since: version(p.since)?,
@@ -373,7 +374,7 @@ impl FlagCheck {
                 }
                 vec![Hit::at(
                     Some(span),
-                    &wanted.join(" or "),
+                    &wanted.join(", "),
                     format!("not in {name}"),
                 )]
             }
@@ -494,7 +495,10 @@ impl ComponentFlags {
             if matches!(seen, Seen::Absent) && configured && check.field.is_some() {
                 continue;
             }
-            let name = format!("--{}", check.key.as_deref().unwrap_or(&check.flag));
+            let name = match &check.key {
+                Some(key) => format!("--{}={key}", check.flag),
+                None => format!("--{}", check.flag),
+            };
             for hit in check.judge(seen, check.default.as_deref(), &name, "=") {
                 let message = message(check, &describe, self.component, &hit);
                 let (span, path) = match hit.span {
@@ -516,12 +520,19 @@ impl ComponentFlags {
             let Some(field) = &check.field else {
                 continue;
             };
-            let on = check
-                .unless_field
-                .as_deref()
-                .and_then(|f| root.path(f))
-                .is_some_and(|n| scalar_text(n).is_some_and(|t| !t.is_empty() && t != "false"));
-            if !check.applies_to(cx.settings.kube_version) || on {
+            let on = |field: &Option<String>| {
+                field
+                    .as_deref()
+                    .and_then(|f| root.path(f))
+                    .and_then(scalar_text)
+                    .is_some_and(|t| !t.is_empty() && t != "false")
+            };
+            let applies = match (&check.when, &check.when_field) {
+                (_, Some(_)) => on(&check.when_field),
+                (Some(_), None) => false,
+                (None, None) => true,
+            };
+            if !check.applies_to(cx.settings.kube_version) || !applies || on(&check.unless_field) {
                 continue;
             }
             let seen = field_seen(root.path(field), check);
@@ -554,7 +565,13 @@ fn flag_seen<'a>(line: &CommandLine<'a>, check: &FlagCheck) -> Seen<'a> {
     let Some(last) = occurrences.last() else {
         return Seen::Absent;
     };
-    if occurrences.iter().any(|f| f.value.is_none_or(deferred)) {
+    // Unreadable values are unknown, but a flag that must not be given at
+    // all is judged even without one.
+    let unreadable = |value: Option<&str>| match value {
+        Some(value) => deferred(value),
+        None => !matches!(check.condition, Condition::Present),
+    };
+    if occurrences.iter().any(|f| unreadable(f.value)) {
         return Seen::Unknown;
     }
     if let Some(key) = &check.key {
@@ -566,10 +583,12 @@ fn flag_seen<'a>(line: &CommandLine<'a>, check: &FlagCheck) -> Seen<'a> {
     if check.condition.is_list() {
         return Seen::List(line.list(&check.flag), last.span());
     }
-    match last.value {
-        Some(value) => Seen::Scalar(value, last.span()),
-        None => Seen::Unknown,
-    }
+    // A flag that must not be given at all is pointed at by its name.
+    let span = match check.condition {
+        Condition::Present => last.item.span(),
+        _ => last.span(),
+    };
+    Seen::Scalar(last.value.unwrap_or_default(), span)
 }
 
 /// A configuration file's field, as the check judges it.

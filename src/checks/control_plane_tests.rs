@@ -136,7 +136,7 @@ spec:
              "unless": "authorization-config", "message": "m"},
             {"flag": "audit-log-maxage", "below": 30, "default": 0, "when": "audit-log-path", "message": "w"},
             {"flag": "enable-admission-plugins", "lacks-all": ["PodSecurityPolicy", "SecurityContextDeny"],
-             "default": "", "before": "1.25", "message": "{container} enables neither {item}"},
+             "default": "", "before": "1.25", "message": "{container} enables none of {item}"},
         ]
     });
     assert!(findings(params.clone(), yaml).is_empty());
@@ -147,7 +147,7 @@ spec:
     assert_eq!(
         findings_at(params, yaml, old),
         [
-            "command | container \"a\" enables neither PodSecurityPolicy or SecurityContextDeny (--enable-admission-plugins is not set)"
+            "command | container \"a\" enables none of PodSecurityPolicy, SecurityContextDeny (--enable-admission-plugins is not set)"
         ]
     );
 }
