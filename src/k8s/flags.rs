@@ -77,6 +77,7 @@ const BOOL_FLAGS: &[&str] = &[
     "exit-on-lock-contention",
     "fail-swap-on",
     "force-new-cluster",
+    "help",
     "kubelet-https",
     "leader-elect",
     "make-iptables-util-chains",
@@ -91,6 +92,7 @@ const BOOL_FLAGS: &[&str] = &[
     "service-account-lookup",
     "strict-reconfig-check",
     "use-service-account-credentials",
+    "version",
 ];
 
 /// One flag as given on the command line (or in an `ETCD_*` variable).
@@ -247,7 +249,8 @@ pub struct CommandLine<'a> {
 impl<'a> CommandLine<'a> {
     /// The component a container runs and its flags, if its command (or,
     /// without a command, its args) starts with one of the components'
-    /// binaries, with or without a directory (`/usr/local/bin/etcd`).
+    /// binaries, with or without a directory (`/usr/local/bin/etcd`), and
+    /// does not merely ask for its version or help.
     pub fn of(container: &Container<'a>) -> Option<CommandLine<'a>> {
         let mut argv: Vec<(NodeRef<'a>, &'static str)> = Vec::new();
         for field in ["command", "args"] {
@@ -268,6 +271,13 @@ impl<'a> CommandLine<'a> {
             flags.extend(etcd_environment(container));
         }
         flags.extend(parse_flags(&argv[skip.min(argv.len())..]));
+        // `kube-apiserver --version` prints and exits: it serves nothing.
+        if flags
+            .iter()
+            .any(|f| matches!(f.name, "version" | "help" | "h"))
+        {
+            return None;
+        }
         Some(CommandLine {
             component,
             container: *container,
@@ -575,5 +585,10 @@ spec:
       command: [sh, -c, kube-apiserver --anonymous-auth=true]
 ";
         with_command_line(text, |line, _| assert!(line.is_none()));
+        let version = text.replace(
+            "[sh, -c, kube-apiserver --anonymous-auth=true]",
+            "[etcd, --version]",
+        );
+        with_command_line(&version, |line, _| assert!(line.is_none()));
     }
 }

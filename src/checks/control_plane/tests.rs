@@ -1,5 +1,6 @@
 use super::*;
 use crate::checks::run_on_text;
+use crate::engine::KubeVersion;
 
 fn findings(params: serde_json::Value, yaml: &str) -> Vec<String> {
     findings_at(params, yaml, KubeVersion::LATEST)
