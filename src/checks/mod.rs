@@ -2,6 +2,7 @@
 //! gives its parameters; several rules may share one template.
 
 mod capabilities;
+mod control_plane;
 mod dockerfile;
 mod field;
 mod hardening;
@@ -84,6 +85,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("capability-dropped", |p| {
         Ok(Box::new(capabilities::CapabilityDropped::new(parse(p)?)?))
+    }),
+    ("component-flags", |p| {
+        Ok(Box::new(control_plane::ComponentFlags::new(parse(p)?)?))
     }),
     ("container-field", |p| {
         Ok(Box::new(field::ContainerField::new(parse(p)?)?))
