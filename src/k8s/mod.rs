@@ -4,6 +4,7 @@
 //! accessors; they never walk `spec.template.spec` themselves.
 
 mod config_refs;
+mod env;
 mod image;
 mod os;
 mod pod;
@@ -16,6 +17,7 @@ mod selector;
 mod volume;
 
 pub use config_refs::{ConfigKind, ConfigRef, ConfigUser};
+pub use env::EnvVar;
 pub use image::ImageRef;
 pub use pod::{Container, ContainerKind, Effective, Level, PodSpec};
 pub use ports::{ContainerPort, PortRef, protocol};
