@@ -10,8 +10,10 @@ mod image;
 mod rbac;
 mod relations;
 mod resources;
+mod secrets;
 mod security_context;
 mod service_account;
+mod supply_chain;
 
 use serde::de::DeserializeOwned;
 
@@ -128,8 +130,14 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("gateway-backend-exists", |p| {
         no_params(p, relations::GatewayBackendExists)
     }),
+    ("git-sync-custom-git", |p| {
+        Ok(Box::new(supply_chain::GitSyncCustomGit::new(parse(p)?)))
+    }),
     ("healthcheck", |p| {
         Ok(Box::new(dockerfile::Healthcheck::new(parse(p)?)))
+    }),
+    ("high-entropy-strings", |p| {
+        Ok(Box::new(secrets::HighEntropyStrings::new(parse(p)?)?))
     }),
     ("high-uid-gid", |p| {
         Ok(Box::new(security_context::HighUidGid::new(parse(p)?)?))
@@ -152,6 +160,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("image-pull-policy", |p| {
         Ok(Box::new(image::ImagePullPolicy::new(parse(p)?)))
     }),
+    ("image-registry", |p| {
+        Ok(Box::new(supply_chain::ImageRegistry::new(parse(p)?)?))
+    }),
     ("image-size-hygiene", |p| {
         Ok(Box::new(dockerfile::ImageSizeHygiene::new(parse(p)?)))
     }),
@@ -165,11 +176,17 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("instruction-used", |p| {
         Ok(Box::new(dockerfile::InstructionUsed::new(parse(p)?)?))
     }),
+    ("kubernetes-dashboard", |p| {
+        no_params(p, supply_chain::KubernetesDashboard)
+    }),
     ("label-schema", |p| {
         Ok(Box::new(dockerfile::LabelSchema::new(parse(p)?)?))
     }),
     ("linux-hardening", |p| {
         no_params(p, hardening::LinuxHardening)
+    }),
+    ("literal-secret-env", |p| {
+        Ok(Box::new(secrets::LiteralSecretEnv::new(parse(p)?)?))
     }),
     ("lone-package-update", |p| {
         Ok(Box::new(dockerfile::LonePackageUpdate::new(parse(p)?)?))
@@ -208,8 +225,14 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("pipefail", |p| {
         Ok(Box::new(dockerfile::Pipefail::new(parse(p)?)))
     }),
+    ("plaintext-secret", |p| {
+        no_params(p, secrets::PlaintextSecret)
+    }),
     ("pod-field", |p| {
         Ok(Box::new(field::PodField::new(parse(p)?)?))
+    }),
+    ("private-key-material", |p| {
+        no_params(p, secrets::PrivateKeyMaterial)
     }),
     ("privilege-escalation", |p| {
         Ok(Box::new(security_context::PrivilegeEscalation::new(
@@ -265,6 +288,13 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
             parse(p)?,
         )?))
     }),
+    ("secret-access-inventory", |p| {
+        no_params(p, secrets::SecretAccessInventory)
+    }),
+    ("secret-from-env", |p| no_params(p, secrets::SecretFromEnv)),
+    ("secret-in-configmap", |p| {
+        Ok(Box::new(secrets::SecretInConfigMap::new(parse(p)?)?))
+    }),
     ("secret-variable", |p| {
         Ok(Box::new(dockerfile::SecretVariable::new(parse(p)?)?))
     }),
@@ -310,6 +340,7 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("syntax-semantics", |p| {
         no_params(p, dockerfile::SyntaxSemantics)
     }),
+    ("tiller", |p| no_params(p, supply_chain::Tiller)),
     ("unconfined-profile", |p| {
         Ok(Box::new(hardening::UnconfinedProfile::new(parse(p)?)))
     }),
@@ -319,8 +350,12 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("user-namespaces", |p| {
         no_params(p, hardening::UserNamespaces)
     }),
+    ("vendor-tokens", |p| no_params(p, secrets::VendorTokens)),
     ("volume-types", |p| {
         Ok(Box::new(host::VolumeTypes::new(parse(p)?)?))
+    }),
+    ("vulnerable-component", |p| {
+        Ok(Box::new(supply_chain::VulnerableComponent::new(parse(p)?)?))
     }),
     ("workdir", |p| no_params(p, dockerfile::Workdir)),
     ("workload-has-pdb", |p| {

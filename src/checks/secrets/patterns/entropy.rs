@@ -142,7 +142,7 @@ fn judge(text: &str, start: usize, run: &str, limits: &Limits) -> Option<HighEnt
 /// The text a well-formed base64 run decodes to, when it is printable text.
 fn decoded_text(run: &str) -> Option<String> {
     let unpadded = run.trim_end_matches('=');
-    if run.len() % 4 != 0 && run.len() != unpadded.len() {
+    if !run.len().is_multiple_of(4) && run.len() != unpadded.len() {
         return None;
     }
     if unpadded.len() % 4 == 1 {

@@ -14,6 +14,18 @@ pub struct Token {
     pub family: &'static str,
     pub start: usize,
     pub end: usize,
+    /// How many leading bytes are a fixed, public prefix (`ghp_`, a webhook
+    /// host), which messages may show in full.
+    pub public: usize,
+}
+
+impl Token {
+    /// The token as messages show it: its public prefix, then a masked rest.
+    pub fn masked(&self, text: &str) -> String {
+        let token = &text[self.start..self.end];
+        let (prefix, rest) = token.split_at(self.public.min(token.len()));
+        format!("{prefix}{}", super::mask(rest))
+    }
 }
 
 type Class = fn(u8) -> bool;
@@ -199,7 +211,13 @@ pub fn vendor_tokens(key: Option<&str>, text: &str) -> Vec<Token> {
         keyed(key, text, 0, &mut found);
     }
     for (name, value, at) in assignments(text) {
-        keyed(name, value, at, &mut found);
+        // A file's own name may say which service it configures
+        // (`softlayer.ini` holding `api_key = …`).
+        let name = match key {
+            Some(key) => format!("{key} {name}"),
+            None => name.to_string(),
+        };
+        keyed(&name, value, at, &mut found);
     }
     found.sort_by_key(|t| (t.start, std::cmp::Reverse(t.end)));
     let mut out: Vec<Token> = Vec::new();
@@ -240,6 +258,7 @@ fn prefixed(text: &str, out: &mut Vec<Token>) {
                             family: pattern.family,
                             start: at,
                             end,
+                            public: prefix.len(),
                         });
                     }
                 }
@@ -267,6 +286,7 @@ fn mailchimp(text: &str, out: &mut Vec<Token>) {
                 family: "Mailchimp API key",
                 start,
                 end: digits_end,
+                public: 0,
             });
         }
     }
@@ -285,6 +305,7 @@ fn azure_storage_key(text: &str, out: &mut Vec<Token>) {
                 family: "Azure storage account key",
                 start,
                 end: end + 2,
+                public: 0,
             });
         }
     }
@@ -306,6 +327,7 @@ fn slack_webhook(text: &str, out: &mut Vec<Token>) {
                 family: "Slack webhook URL",
                 start: at,
                 end,
+                public: PREFIX.len(),
             });
         }
     }
@@ -341,6 +363,7 @@ fn jwt(text: &str, out: &mut Vec<Token>) {
                 family: "JSON Web Token",
                 start: at,
                 end,
+                public: 0,
             });
         }
     }
@@ -358,6 +381,7 @@ fn npm_auth_token(text: &str, out: &mut Vec<Token>) {
                 family: "npm auth token",
                 start,
                 end,
+                public: 0,
             });
         }
     }
@@ -413,6 +437,7 @@ fn url_passwords(text: &str, out: &mut Vec<Token>) {
             family,
             start: password_start,
             end: password_start + password.len(),
+            public: 0,
         });
     }
 }
@@ -435,6 +460,7 @@ fn keyed(key: &str, value: &str, offset: usize, out: &mut Vec<Token>) {
                 family: family.family,
                 start,
                 end: start + trimmed.len(),
+                public: 0,
             });
         }
     }
@@ -595,6 +621,10 @@ mod tests {
         );
         let config = format!("[default]\nsoftlayer_api_key = {hex64}\nregion = eu\n");
         let found = vendor_tokens(None, &config);
+        assert_eq!(found.len(), 1);
+        let config = format!("[default]\napi_key = {hex64}\n");
+        assert!(vendor_tokens(Some("settings.ini"), &config).is_empty());
+        let found = vendor_tokens(Some("softlayer.ini"), &config);
         assert_eq!(found.len(), 1);
         assert_eq!(&config[found[0].start..found[0].end], hex64);
     }
