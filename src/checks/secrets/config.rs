@@ -1,7 +1,7 @@
 //! `secret-in-configmap`: secrets kept in a ConfigMap; `plaintext-secret`:
 //! a Secret object committed with its values.
 
-use super::patterns::{NameRules, inert_value, mask, private_keys, vendor_tokens};
+use super::patterns::{NameRules, inert_value, mask, placeholder_for, private_keys, vendor_tokens};
 use super::{NameParams, describe_key, span_within, with_article};
 use crate::checks::{Check, unrendered};
 use crate::engine::Cx;
@@ -97,14 +97,17 @@ impl SecretInConfigMap {
             return;
         }
         if !text.contains('\n') {
-            if self.names.is_secret(key) && !inert_value(text) {
+            if self.names.is_secret(key) && !inert_value(text) && !placeholder_for(key, text) {
                 cx.report(node.span(), literal_secret(object, key, text))
                     .at_path(&path);
             }
             return;
         }
         for (setting, value, at) in super::patterns::assignments(text) {
-            if self.names.is_secret(setting) && !inert_value(value) {
+            if self.names.is_secret(setting)
+                && !inert_value(value)
+                && !placeholder_for(setting, value)
+            {
                 cx.report(
                     span_within(node, at, at + value.len()),
                     embedded_secret(object, key, setting, value),

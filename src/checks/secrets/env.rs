@@ -2,7 +2,7 @@
 //! secret, by the variable's name or by what the value looks like; and
 //! `secret-from-env`: Secrets read into the environment at all.
 
-use super::patterns::{NameRules, inert_value, mask, private_keys, vendor_tokens};
+use super::patterns::{NameRules, inert_value, mask, placeholder_for, private_keys, vendor_tokens};
 use super::{NameParams, describe_key, span_within, with_article};
 use crate::checks::Check;
 use crate::engine::Cx;
@@ -84,7 +84,8 @@ impl Check for LiteralSecretEnv {
                     .in_container(&container, &path);
                     continue;
                 }
-                if self.names.is_secret(name) && !inert_value(text) {
+                if self.names.is_secret(name) && !inert_value(text) && !placeholder_for(name, text)
+                {
                     cx.report(node.span(), literal_secret(&describe, name, text))
                         .in_container(&container, &path);
                 }

@@ -30,9 +30,9 @@ pub struct NameParams {
 }
 
 /// The span of bytes `start..end` of a scalar's text: exact when the text is
-/// written as is, else where that piece first appears in the scalar's
-/// source (a block scalar's line, a quoted string without escapes), else
-/// the whole scalar.
+/// written as is, else where that piece appears in the scalar's source (a
+/// block scalar's line, a quoted string without escapes), else the whole
+/// scalar.
 fn span_within(node: NodeRef<'_>, start: usize, end: usize) -> Span {
     let whole = node.span();
     let (Some(text), Some(source)) = (
@@ -49,7 +49,17 @@ fn span_within(node: NodeRef<'_>, start: usize, end: usize) -> Span {
     let at = if source == text {
         Some(start)
     } else {
-        source.find(piece)
+        // The same occurrence in the source: a repeated piece (one key on
+        // two lines of a block scalar) must point at its own line.
+        let before = text
+            .match_indices(piece)
+            .take_while(|(i, _)| *i < start)
+            .count();
+        source
+            .match_indices(piece)
+            .nth(before)
+            .or_else(|| source.match_indices(piece).next())
+            .map(|(i, _)| i)
     };
     match at {
         Some(at) if !piece.is_empty() => {

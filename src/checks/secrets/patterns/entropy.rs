@@ -74,6 +74,10 @@ pub fn high_entropy_strings(text: &str, limits: &Limits) -> Vec<HighEntropy> {
         let start = i;
         while i < bytes.len() && base64_char(bytes[i]) {
             i += 1;
+            // `=` ends a run unless it is padding: `key=value` is two runs.
+            if bytes[i - 1] == b'=' && bytes.get(i).is_some_and(|&b| base64_char(b) && b != b'=') {
+                break;
+            }
         }
         if armored.iter().any(|&(s, e)| start >= s && start < e) {
             continue;
@@ -113,6 +117,9 @@ fn judge(text: &str, start: usize, run: &str, limits: &Limits) -> Option<HighEnt
             entropy,
             alphabet: "hex",
         });
+    }
+    if ssh_public_key(run) {
+        return None;
     }
     if let Some(text) = decoded_text(run) {
         // Encoded text is as secret as the text itself.
@@ -154,6 +161,18 @@ fn decoded_text(run: &str) -> Option<String> {
         .chars()
         .all(|c| !c.is_control() || c == '\n' || c == '\r' || c == '\t');
     printable.then_some(text)
+}
+
+/// The base64 blob of an SSH public key (`ssh-rsa AAAAB3Nza…`, as in
+/// `known_hosts` and `authorized_keys`): a length-prefixed key type.
+fn ssh_public_key(run: &str) -> bool {
+    let head = run.get(..24).unwrap_or(run);
+    base64::decode(head).is_some_and(|bytes| {
+        let kind = bytes.get(4..).unwrap_or_default();
+        [b"ssh-".as_slice(), b"ecdsa-", b"sk-"]
+            .iter()
+            .any(|p| kind.starts_with(p))
+    })
 }
 
 /// Byte ranges of `-----BEGIN X-----` … `-----END X-----` blocks.
@@ -223,6 +242,9 @@ mod tests {
             "path: /apis/apps/v1/namespaces/default/deployments".to_string(),
             "-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJ\n-----END CERTIFICATE-----".to_string(),
             "short: q8Fz3LkP0vX2".to_string(),
+            "github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl".to_string(),
+            "url: /k8s?k8s-version=VGhpcyBpcyBqdXN0IGEgbG9uZyBzZW50ZW5jZSBvZiB0ZXh0Lg==&x=1".to_string(),
+            "--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384".to_string(),
         ] {
             assert!(found(&text, &LIMITS).is_empty(), "{text}");
         }

@@ -77,8 +77,11 @@ impl NameRules {
         if !self.last_words.contains(last) {
             return false;
         }
-        let before = words.len().checked_sub(2).map(|i| &words[i]);
-        before.is_none_or(|q| !self.harmless_qualifiers.contains(q))
+        // A lone `key` or `pass` says nothing (`key: app.kubernetes.io/name`).
+        let Some(before) = words.len().checked_sub(2).map(|i| &words[i]) else {
+            return false;
+        };
+        !self.harmless_qualifiers.contains(before)
     }
 }
 
@@ -279,6 +282,27 @@ pub fn name_words(name: &str) -> Vec<String> {
     words
 }
 
+/// True for a value that only stands in for the variable's real value,
+/// left for a substitution step: the name itself in another spelling
+/// (`apiKey: api-key`), or an upper-case identifier holding the name
+/// (`GOOGLE_API_KEY: GOOGLE_API_KEY_VAL`).
+pub fn placeholder_for(name: &str, value: &str) -> bool {
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let (name, squashed) = (squash(name), squash(value));
+    if name.len() < 4 {
+        return false;
+    }
+    let identifier = value
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    squashed == name || (identifier && squashed.contains(&name))
+}
+
 /// True for a value that holds no secret whatever its name says: empty,
 /// an unrendered template or a `$(VAR)` reference to another variable, a
 /// boolean or a number (settings such as `TOKEN_REFRESH: 300`), an absolute
@@ -293,7 +317,7 @@ pub fn inert_value(value: &str) -> bool {
     let lower = value.to_ascii_lowercase();
     if matches!(
         lower.as_str(),
-        "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "none"
+        "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "none" | "~" | "[]" | "{}"
     ) {
         return true;
     }
@@ -372,7 +396,6 @@ mod tests {
             "clientSecret",
             "API_KEY",
             "LICENSE_KEY",
-            "KEY",
             "DB_PASS",
             "AWS_SECRET_ACCESS_KEY",
             "AZURE_STORAGE_ACCOUNT_KEY",
@@ -409,6 +432,8 @@ mod tests {
             "MAX_TOKENS",
             "SECRET_SAUCE",
             "KEYCLOAK_URL",
+            "key",
+            "KEY",
             "AUTH_TOKEN_HEADER",
             "KMS_KEY_ARN",
             "PARTITION_KEY",
@@ -430,6 +455,15 @@ mod tests {
     }
 
     #[test]
+    fn placeholders_hold_the_name() {
+        assert!(placeholder_for("GOOGLE_API_KEY", "GOOGLE_API_KEY_VAL"));
+        assert!(placeholder_for("apiKey", "api-key"));
+        assert!(!placeholder_for("DB_PASSWORD", "hunter2"));
+        assert!(!placeholder_for("DB_PASSWORD", "dbpassword123"));
+        assert!(!placeholder_for("pw", "pwpwpw"));
+    }
+
+    #[test]
     fn inert_values() {
         for value in [
             "",
@@ -448,6 +482,8 @@ mod tests {
             "ENC(nrmZtkF7T0kjG/VodDvBw93Ct8EgjCA+)",
             "<your-token-here>",
             "********",
+            "[]",
+            "~",
         ] {
             assert!(inert_value(value), "{value:?}");
         }
