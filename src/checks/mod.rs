@@ -14,8 +14,10 @@ mod rbac;
 mod relations;
 mod reliability;
 mod resources;
+mod secrets;
 mod security_context;
 mod service_account;
+mod supply_chain;
 
 use serde::de::DeserializeOwned;
 
@@ -155,8 +157,14 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("gateway-backend-exists", |p| {
         no_params(p, relations::GatewayBackendExists)
     }),
+    ("git-sync-custom-git", |p| {
+        Ok(Box::new(supply_chain::GitSyncCustomGit::new(parse(p)?)))
+    }),
     ("healthcheck", |p| {
         Ok(Box::new(dockerfile::Healthcheck::new(parse(p)?)))
+    }),
+    ("high-entropy-strings", |p| {
+        Ok(Box::new(secrets::HighEntropyStrings::new(parse(p)?)?))
     }),
     ("high-uid-gid", |p| {
         Ok(Box::new(security_context::HighUidGid::new(parse(p)?)?))
@@ -185,6 +193,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("image-pull-policy", |p| {
         Ok(Box::new(image::ImagePullPolicy::new(parse(p)?)))
     }),
+    ("image-registry", |p| {
+        Ok(Box::new(supply_chain::ImageRegistry::new(parse(p)?)?))
+    }),
     ("image-size-hygiene", |p| {
         Ok(Box::new(dockerfile::ImageSizeHygiene::new(parse(p)?)))
     }),
@@ -205,6 +216,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("job-ttl-after-finished", |p| {
         no_params(p, reliability::JobTtlAfterFinished)
     }),
+    ("kubernetes-dashboard", |p| {
+        no_params(p, supply_chain::KubernetesDashboard)
+    }),
     ("label-schema", |p| {
         Ok(Box::new(dockerfile::LabelSchema::new(parse(p)?)?))
     }),
@@ -216,6 +230,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("linux-hardening", |p| {
         no_params(p, hardening::LinuxHardening)
+    }),
+    ("literal-secret-env", |p| {
+        Ok(Box::new(secrets::LiteralSecretEnv::new(parse(p)?)?))
     }),
     ("loadbalancer-source-ranges", |p| {
         Ok(Box::new(network::LoadBalancerSourceRanges::new(parse(p)?)))
@@ -288,6 +305,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("pipefail", |p| {
         Ok(Box::new(dockerfile::Pipefail::new(parse(p)?)))
     }),
+    ("plaintext-secret", |p| {
+        no_params(p, secrets::PlaintextSecret)
+    }),
     ("pod-anti-affinity", |p| {
         Ok(Box::new(reliability::PodAntiAffinity::new(parse(p)?)?))
     }),
@@ -299,6 +319,9 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("priority-class-set", |p| {
         Ok(Box::new(reliability::PriorityClassSet::new(parse(p)?)))
+    }),
+    ("private-key-material", |p| {
+        no_params(p, secrets::PrivateKeyMaterial)
     }),
     ("privilege-escalation", |p| {
         Ok(Box::new(security_context::PrivilegeEscalation::new(
@@ -381,6 +404,13 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
             parse(p)?,
         )?))
     }),
+    ("secret-access-inventory", |p| {
+        no_params(p, secrets::SecretAccessInventory)
+    }),
+    ("secret-from-env", |p| no_params(p, secrets::SecretFromEnv)),
+    ("secret-in-configmap", |p| {
+        Ok(Box::new(secrets::SecretInConfigMap::new(parse(p)?)?))
+    }),
     ("secret-variable", |p| {
         Ok(Box::new(dockerfile::SecretVariable::new(parse(p)?)?))
     }),
@@ -442,6 +472,7 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("syntax-semantics", |p| {
         no_params(p, dockerfile::SyntaxSemantics)
     }),
+    ("tiller", |p| no_params(p, supply_chain::Tiller)),
     ("topology-spread-valid", |p| {
         no_params(p, reliability::TopologySpreadValid)
     }),
@@ -454,8 +485,12 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("user-namespaces", |p| {
         no_params(p, hardening::UserNamespaces)
     }),
+    ("vendor-tokens", |p| no_params(p, secrets::VendorTokens)),
     ("volume-types", |p| {
         Ok(Box::new(host::VolumeTypes::new(parse(p)?)?))
+    }),
+    ("vulnerable-component", |p| {
+        Ok(Box::new(supply_chain::VulnerableComponent::new(parse(p)?)?))
     }),
     ("workdir", |p| no_params(p, dockerfile::Workdir)),
     ("workload-has-pdb", |p| {
