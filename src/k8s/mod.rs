@@ -5,11 +5,8 @@
 
 mod api_versions;
 mod config_refs;
-<<<<<<< HEAD
-mod flags;
-=======
 mod env;
->>>>>>> k8s-secrets
+mod flags;
 mod image;
 mod names;
 mod network_policy;
@@ -27,11 +24,8 @@ mod volume;
 
 pub use api_versions::{DEPRECATED_APIS, DeprecatedApi, deprecated_api, is_cluster_scoped};
 pub use config_refs::{ConfigKind, ConfigRef, ConfigUser};
-<<<<<<< HEAD
-pub use flags::{CommandLine, Component, Flag, parse_go_bool, parse_go_duration};
-=======
 pub use env::EnvVar;
->>>>>>> k8s-secrets
+pub use flags::{CommandLine, Component, Flag, parse_go_bool, parse_go_duration};
 pub use image::ImageRef;
 pub use names::{label_key_problem, label_value_problem};
 pub use network_policy::{Direction, NetworkPolicy, PolicyTypes};
