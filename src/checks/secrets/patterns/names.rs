@@ -96,6 +96,10 @@ impl Default for NameRules {
             names: strings(&[
                 "AWS_SECRET_ACCESS_KEY",
                 "GOOGLE_APPLICATION_CREDENTIALS",
+                // A secret word glued to a prefix: PGPASSWORD, DBPASSWORD, GHTOKEN.
+                "*PASSWORD",
+                "*PASSWD",
+                "*SECRET",
                 "AZURE_*KEY",
                 "OCI_CLI_KEY_CONTENT",
             ]),
@@ -408,6 +412,8 @@ mod tests {
             "VAULT_TOKEN",
             "DB_PW",
             "refreshToken",
+            "PGPASSWORD",
+            "MYSQLPASSWD",
         ] {
             assert!(rules.is_secret(name), "{name}");
         }
