@@ -31,6 +31,8 @@ const KEYWORDS: [&str; 18] = [
 struct Line<'a> {
     text: &'a str,
     start: u32,
+    /// The line ends with a line break (the last line of a file may not).
+    broken: bool,
 }
 
 fn lines(text: &str, base: usize) -> Vec<Line<'_>> {
@@ -42,6 +44,7 @@ fn lines(text: &str, base: usize) -> Vec<Line<'_>> {
         out.push(Line {
             text: body,
             start: start as u32,
+            broken: piece.ends_with('\n'),
         });
         start += piece.len();
     }
@@ -368,7 +371,9 @@ fn read_heredocs(
             }
             let stripped = line.text.len() - candidate.len();
             body.push(candidate, line.start + stripped as u32);
-            body.push("\n", line.start + line.text.len() as u32);
+            if line.broken {
+                body.push("\n", line.start + line.text.len() as u32);
+            }
             instruction.span.end = line.start + line.text.len() as u32;
         }
         if !closed {

@@ -308,3 +308,13 @@ fn a_backtick_glued_to_a_word_closes_the_substitution() {
     );
     assert_eq!(script.commands[0].args()[1].text.matches('`').count(), 2);
 }
+
+#[test]
+fn an_unterminated_heredoc_at_the_end_of_the_file_stays_inside_it() {
+    let text = "FROM ubuntu:22.04\nRUN <<EOF\necho hi\napt update";
+    let file = parse(text);
+    let body = &file.instructions[1].heredocs[0].body;
+    assert_eq!(body.text, "echo hi\napt update");
+    assert!(body.span().end as usize <= text.len());
+    assert_eq!(file.errors.len(), 1);
+}

@@ -325,8 +325,12 @@ impl<'s> Builder<'s> {
         }
     }
 
+    /// The byte offset in the original text of a character index that saphyr
+    /// reported. Markers can point one past the last character (and past it at
+    /// the end of a directive line), so the result is clamped to the text.
     fn offset(&self, char_index: usize) -> u32 {
-        self.offsets.original(self.chars.byte(char_index))
+        let byte = self.chars.byte(char_index).min(self.text.len() as u32);
+        self.offsets.original(byte).min(self.src.len() as u32)
     }
 
     fn fail(mut self, kind: ParseErrorKind, message: String, offset: u32) -> Failure {

@@ -182,3 +182,17 @@ fn scalar_spans_skip_anchors_and_tags() {
     assert_eq!(slice(text, root.get("b").unwrap().span()), "12");
     assert_eq!(slice(text, root.get("c").unwrap().span()), "'7'");
 }
+
+#[test]
+fn error_offsets_stay_inside_the_text() {
+    for text in [
+        "%${op: remove, path: /metae* pa\u{fffd}h: /metad\n",
+        "%\u{fffd}\u{fffd}",
+        "a: \u{fffd}[\n",
+    ] {
+        let parsed = parse(text);
+        if let Some(error) = parsed.error {
+            assert!(error.offset as usize <= text.len(), "{text:?}: {error:?}");
+        }
+    }
+}
