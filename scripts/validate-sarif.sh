@@ -23,7 +23,11 @@ if [ "$status" -gt 1 ]; then
   exit 1
 fi
 "$multitool" validate "$work/corpus.sarif" --rule-kind Gh --output "$work/validation.sarif" \
-  --log ForceOverwrite >/dev/null
+  --log ForceOverwrite --max-file-size-in-kb 1000000 >"$work/multitool.log" 2>&1 || true
+if grep -E ' error (ERR|WRN)[0-9]+' "$work/multitool.log" >&2 || [ ! -s "$work/validation.sarif" ]; then
+  echo "the SARIF multitool did not validate the file" >&2
+  exit 1
+fi
 python3 - "$work/validation.sarif" <<'PY'
 import json, sys
 log = json.load(open(sys.argv[1]))

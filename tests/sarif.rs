@@ -158,3 +158,25 @@ fn columns_count_utf16_code_units() {
     assert_eq!(region["startColumn"].as_u64().unwrap() as usize, utf16 + 1);
     assert_eq!(region["endColumn"].as_u64().unwrap() as usize, utf16 + 5);
 }
+
+#[test]
+fn results_are_capped_at_what_github_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: true\n  containers: [{name: c, image: x, securityContext: {privileged: true}}]\n";
+    let text = vec![pod; 1400].join("---\n");
+    std::fs::write(dir.path().join("pods.yaml"), text).unwrap();
+    let sarif = sarif_for(dir.path());
+    let run = &sarif["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), harden::report::MAX_SARIF_RESULTS);
+    let note = run["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"]
+        .as_str()
+        .unwrap();
+    assert!(note.contains("results left out"), "{note}");
+    // The most severe are kept: every privileged container is there.
+    let critical = results
+        .iter()
+        .filter(|r| r["ruleId"] == "no-privileged-container")
+        .count();
+    assert_eq!(critical, 1400);
+}

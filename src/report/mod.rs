@@ -6,6 +6,8 @@ mod human;
 mod json;
 mod sarif;
 
+pub use sarif::MAX_RESULTS as MAX_SARIF_RESULTS;
+
 use std::path::PathBuf;
 
 use crate::engine::{Finding, Registry, Severity};

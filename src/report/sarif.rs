@@ -12,6 +12,10 @@ use crate::source::Span;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
+/// GitHub code scanning rejects a run with more results than this; harden
+/// keeps the most severe and says how many it left out.
+pub const MAX_RESULTS: usize = 25_000;
+
 fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Critical | Severity::High => "error",
@@ -78,6 +82,14 @@ struct Driver {
 #[serde(rename_all = "camelCase")]
 struct Invocation {
     execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    message: Text,
 }
 
 #[derive(Serialize)]
@@ -284,6 +296,23 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
     let enabled: Vec<usize> = (0..report.registry.rules.len())
         .filter(|&i| report.enabled[i])
         .collect();
+    let mut kept: Vec<usize> = (0..report.findings.len()).collect();
+    let mut notifications = Vec::new();
+    if kept.len() > MAX_RESULTS {
+        kept.sort_by_key(|&i| (std::cmp::Reverse(report.findings[i].severity), i));
+        kept.truncate(MAX_RESULTS);
+        kept.sort_unstable();
+        notifications.push(Notification {
+            level: "warning",
+            message: Text {
+                text: format!(
+                    "{} of {} results left out: GitHub code scanning accepts at most {MAX_RESULTS} results per run, so the most severe are kept",
+                    report.findings.len() - MAX_RESULTS,
+                    report.findings.len()
+                ),
+            },
+        });
+    }
     let mut root_uri = format!("file://{}", encode_path(&report.root.to_string_lossy()));
     if !root_uri.ends_with('/') {
         root_uri.push('/');
@@ -305,6 +334,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             },
             invocations: [Invocation {
                 execution_successful: true,
+                tool_execution_notifications: notifications,
             }],
             original_uri_base_ids: BTreeMap::from([(
                 "%SRCROOT%",
@@ -314,13 +344,13 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
                 },
             )]),
             column_kind: "utf16CodeUnits",
-            results: report
-                .findings
+            results: kept
                 .iter()
-                .map(|f| result(f, &enabled))
+                .map(|&i| result(&report.findings[i], &enabled))
                 .collect(),
         }],
     };
-    serde_json::to_writer_pretty(&mut *out, &log)?;
+    // Compact: GitHub limits uploads to 10 MB compressed.
+    serde_json::to_writer(&mut *out, &log)?;
     out.write_all(b"\n")
 }
