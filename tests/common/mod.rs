@@ -20,7 +20,11 @@ pub fn shared(sub: &str, test: &str) -> Option<PathBuf> {
             path.display()
         );
     }
-    eprintln!(
+    // Straight to the process's stderr, past the test harness's capture, so
+    // that a plain `cargo test` shows what it skipped.
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
         "skipped {test}: {} not found (corpus tests need ../shared)",
         path.display()
     );
