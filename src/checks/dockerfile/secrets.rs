@@ -13,6 +13,7 @@
 use serde::Deserialize;
 
 use crate::checks::Check;
+use crate::checks::secrets::patterns::name_words;
 use crate::dockerfile::{Dockerfile, Instruction};
 use crate::engine::Cx;
 use crate::source::Span;
@@ -77,31 +78,6 @@ impl SecretVariable {
                 .windows(2)
                 .any(|pair| p.name_pairs.contains(&format!("{} {}", pair[0], pair[1])))
     }
-}
-
-/// `GITHUB_TOKEN` → [github, token]; `dbPassword` → [db, password].
-fn name_words(name: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut previous_lower = false;
-    for c in name.chars() {
-        if !c.is_ascii_alphanumeric() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            previous_lower = false;
-            continue;
-        }
-        if c.is_ascii_uppercase() && previous_lower && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-        }
-        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        current.push(c.to_ascii_lowercase());
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
 }
 
 /// One `NAME=value` of an `ARG` or `ENV` (also the legacy `ENV NAME value`).

@@ -13,7 +13,7 @@ mod pem;
 mod tokens;
 
 pub use entropy::{Limits as EntropyLimits, high_entropy_strings};
-pub use names::{NameRules, inert_value, placeholder_for};
+pub use names::{NameRules, inert_value, name_words, placeholder_for};
 pub use pem::{PrivateKey, private_keys};
 pub use tokens::{assignments, vendor_tokens};
 
