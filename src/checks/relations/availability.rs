@@ -347,18 +347,31 @@ impl Check for PdbVsHpaMin {
 
     fn check_set(&self, cx: &mut SetCx<'_>, records: &[Record]) {
         let set = split(records);
+        // The workloads each autoscaler targets, found once: the pairs of
+        // budgets and autoscalers then look only at those.
+        let targeted: Vec<Vec<&WorkloadRecord>> = set
+            .hpas
+            .iter()
+            .map(|hpa| {
+                if hpa.min_replicas.is_none() {
+                    return Vec::new();
+                }
+                set.workloads
+                    .iter()
+                    .copied()
+                    .filter(|w| hpa.targets(&w.object))
+                    .collect()
+            })
+            .collect();
         for pdb in &set.pdbs {
             let Some((amount, span)) = pdb.min_available else {
                 continue;
             };
-            for hpa in &set.hpas {
+            for (hpa, workloads) in set.hpas.iter().zip(&targeted) {
                 let Some(min) = hpa.min_replicas else {
                     continue;
                 };
-                let covered = set
-                    .workloads
-                    .iter()
-                    .find(|w| hpa.targets(&w.object) && pdb.covers(&w.pod) == Some(true));
+                let covered = workloads.iter().find(|w| pdb.covers(&w.pod) == Some(true));
                 let Some(workload) = covered else {
                     continue;
                 };
