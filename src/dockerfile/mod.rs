@@ -150,7 +150,7 @@ pub struct Stage {
     pub from: usize,
     /// The image reference as written (`golang:1.22`, `$BASE`, `builder`).
     pub image: Option<Word>,
-    /// `AS name`, lower-cased as BuildKit compares them.
+    /// `AS name` as written; BuildKit compares stage names without case.
     pub name: Option<Word>,
 }
 
