@@ -344,6 +344,7 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("pss-label-hygiene", |p| {
         Ok(Box::new(namespaces::PssLabelHygiene::new(parse(p)?)))
     }),
+    ("rbac-blast-radius", |p| no_params(p, rbac::BlastRadius)),
     ("rbac-grants", |p| {
         Ok(Box::new(rbac::RbacGrants::new(parse(p)?)?))
     }),

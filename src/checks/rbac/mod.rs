@@ -4,12 +4,14 @@
 mod accounts;
 mod admin;
 mod bindings;
+mod blast;
 mod grants;
 mod scc;
 
 pub use accounts::{DefaultAccountAutomount, DefaultServiceAccount, DeprecatedAccountField};
 pub use admin::AdminEquivalentBinding;
 pub use bindings::{BindingRoleRef, BindingSubject};
+pub use blast::BlastRadius;
 pub use grants::{RbacGrants, RbacWildcard};
 pub use scc::SccPrivileged;
 
