@@ -211,3 +211,29 @@ fn dockerfile_glob_names_more_dockerfiles() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn github_annotations() {
+    assert_cmd_snapshot!(harden().args([
+        "lint",
+        "testdata/cli/findings",
+        "--select",
+        RULES,
+        "--format",
+        "github"
+    ]));
+}
+
+#[test]
+fn github_is_the_default_format_in_github_actions() {
+    let output = harden()
+        .env("GITHUB_ACTIONS", "true")
+        .args(["lint", "testdata/cli/findings", "--select", RULES])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.starts_with("::error file=testdata/cli/findings/pod.yaml,line=6,col=16,"),
+        "{stdout}"
+    );
+}

@@ -37,9 +37,9 @@ pub struct LintArgs {
     /// Files or directories to check.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format [default: github when GITHUB_ACTIONS=true, else human].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -147,6 +147,13 @@ fn usage_error(message: impl std::fmt::Display) -> std::io::Result<ExitStatus> {
 }
 
 fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
+    let format = args.format.unwrap_or_else(|| {
+        if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+            Format::Github
+        } else {
+            Format::Human
+        }
+    });
     let options = LintOptions {
         paths: args.paths.clone(),
         cwd: None,
@@ -200,12 +207,12 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
                 std::io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
             })?;
             let mut out = std::io::BufWriter::new(file);
-            report.write(args.format, &mut out)?;
+            report.write(format, &mut out)?;
             out.flush()?;
         }
         None => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            report.write(args.format, &mut out)?;
+            report.write(format, &mut out)?;
             out.flush()?;
         }
     }

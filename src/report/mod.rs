@@ -2,6 +2,7 @@
 //! into text; none of them sees a rule's internals.
 
 mod concise;
+mod github;
 mod human;
 mod json;
 mod sarif;
@@ -23,6 +24,8 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0, ready for GitHub code scanning.
     Sarif,
+    /// GitHub Actions annotations (the default when `GITHUB_ACTIONS=true`).
+    Github,
 }
 
 /// Everything a format may print.
@@ -48,6 +51,7 @@ impl Report<'_> {
             Format::Concise => concise::write(self, out),
             Format::Json => json::write(self, out),
             Format::Sarif => sarif::write(self, out),
+            Format::Github => github::write(self, out),
         }
     }
 
