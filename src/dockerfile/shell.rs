@@ -37,6 +37,66 @@ pub struct Command {
 }
 
 impl Command {
+    /// The words from the real program on, past commands that run the
+    /// command after them (`sudo`, `env`, `xargs`, `nice`, `timeout`,
+    /// `gosu`, `busybox`, …) with their own options, and the `NAME=value`
+    /// assignments seen on the way (before the command, and given to `env`
+    /// or `sudo`). Empty when nothing follows the wrappers.
+    pub fn through_wrappers(&self) -> (&[Word], Vec<&Word>) {
+        let words = &self.words;
+        let mut assignments: Vec<&Word> = self.assignments.iter().collect();
+        let mut at = 0;
+        loop {
+            let Some(word) = words.get(at) else {
+                return (&[], assignments);
+            };
+            let name = word.text.rsplit('/').next().unwrap_or(&word.text);
+            // Options of the wrapper that take the next word as their value.
+            let value_options: &str = match name {
+                "sudo" | "doas" => "ugCDhprtTUc",
+                "env" => "uCS",
+                "xargs" => "IELPndsa",
+                "nice" => "n",
+                "timeout" => "ks",
+                "nohup" | "time" | "exec" | "command" | "stdbuf" => "ioe",
+                "gosu" | "su-exec" => {
+                    // `gosu USER command…`
+                    at += 2;
+                    continue;
+                }
+                "busybox" if words.len() > at + 1 => {
+                    at += 1;
+                    continue;
+                }
+                _ => return (&words[at..], assignments),
+            };
+            at += 1;
+            while let Some(next) = words.get(at) {
+                let text = next.text.as_str();
+                if text == "--" {
+                    at += 1;
+                    break;
+                }
+                if text.starts_with('-') && text.len() > 1 {
+                    let last = text.chars().last().unwrap_or('-');
+                    let separate_value = text.len() == 2 && value_options.contains(last);
+                    at += if separate_value { 2 } else { 1 };
+                } else if is_assignment(text) {
+                    if matches!(name, "env" | "sudo" | "doas") {
+                        assignments.push(next);
+                    }
+                    at += 1;
+                } else {
+                    break;
+                }
+            }
+            if name == "timeout" {
+                // The duration.
+                at += 1;
+            }
+        }
+    }
+
     /// The program name without its directory (`/usr/bin/apt-get` → `apt-get`).
     pub fn program(&self) -> Option<&str> {
         self.words

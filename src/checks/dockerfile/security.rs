@@ -49,87 +49,30 @@ fn basename(text: &str) -> &str {
     text.rsplit('/').next().unwrap_or(text)
 }
 
-/// Options of wrappers that take a value in the next word.
-fn wrapper_takes_value(wrapper: &str, flag: &str) -> bool {
-    match wrapper {
-        "sudo" | "doas" => matches!(
-            flag,
-            "-u" | "-g" | "-C" | "-D" | "-h" | "-p" | "-r" | "-t" | "-U" | "-T"
-        ),
-        "env" => matches!(flag, "-u" | "-C" | "-S"),
-        "nice" => flag == "-n",
-        "timeout" => matches!(flag, "-k" | "-s"),
-        _ => false,
-    }
-}
-
 /// The program a command runs, seen through `sudo`, `env`, `nice`, `nohup`,
-/// `exec`, `command`, `time`, `timeout`, `gosu`/`su-exec` and `busybox`.
+/// `exec`, `command`, `time`, `timeout`, `gosu`/`su-exec` and `busybox`, and
+/// through `python -m`.
 pub(super) fn invocation(command: &Command) -> Option<Invocation<'_>> {
-    let words = &command.words;
-    let mut assignments: Vec<&Word> = command.assignments.iter().collect();
-    let mut at = 0;
-    loop {
-        let word = words.get(at)?;
-        let program = basename(&word.text);
-        let wrapper = match program {
-            "sudo" | "doas" | "env" | "nice" | "nohup" | "exec" | "command" | "time"
-            | "timeout" => program,
-            "gosu" | "su-exec" => {
-                // `gosu USER command…`
-                at += 2;
-                continue;
-            }
-            "busybox" if words.len() > at + 1 => {
-                at += 1;
-                continue;
-            }
-            _ => {
-                let args = &words[at + 1..];
-                if unversioned(program) == "python"
-                    && args.first().is_some_and(|w| w.text == "-m")
-                    && let Some(module) = args.get(1)
-                {
-                    return Some(Invocation {
-                        word: module,
-                        program: &module.text,
-                        args: &args[2..],
-                        assignments,
-                    });
-                }
-                return Some(Invocation {
-                    word,
-                    program,
-                    args,
-                    assignments,
-                });
-            }
-        };
-        at += 1;
-        // The wrapper's own options, and `env`'s assignments.
-        while let Some(next) = words.get(at) {
-            if next.text == "--" {
-                at += 1;
-                break;
-            }
-            if next.text.starts_with('-') && next.text.len() > 1 {
-                at += if wrapper_takes_value(wrapper, &next.text) {
-                    2
-                } else {
-                    1
-                };
-            } else if wrapper == "env" && next.text.contains('=') {
-                assignments.push(next);
-                at += 1;
-            } else {
-                break;
-            }
-        }
-        if wrapper == "timeout" {
-            // The duration.
-            at += 1;
-        }
+    let (words, assignments) = command.through_wrappers();
+    let (word, args) = words.split_first()?;
+    let program = basename(&word.text);
+    if unversioned(program) == "python"
+        && args.first().is_some_and(|w| w.text == "-m")
+        && let Some(module) = args.get(1)
+    {
+        return Some(Invocation {
+            word: module,
+            program: &module.text,
+            args: &args[2..],
+            assignments,
+        });
     }
+    Some(Invocation {
+        word,
+        program,
+        args,
+        assignments,
+    })
 }
 
 /// A flag that disables a check: `curl -k`, `apk add --allow-untrusted`.

@@ -218,6 +218,10 @@ fn pipe_into_no_input(cx: &mut Cx<'_>, unit: &ShellUnit) {
     let commands = &unit.script.commands;
     for pipeline in pipelines(&unit.script) {
         for &i in &pipeline[1..] {
+            // `… | xargs echo`: xargs reads the pipe and passes it on as arguments.
+            if commands[i].program() == Some("xargs") {
+                continue;
+            }
             let Some(call) = invocation(&commands[i]) else {
                 continue;
             };

@@ -268,39 +268,7 @@ pub fn basename(text: &str) -> &str {
 /// The words from the real program on, past `sudo`, `env`, `xargs` and the
 /// like with their own options (empty if nothing follows them).
 pub fn unwrapped(command: &Command) -> &[Word] {
-    let words = &command.words;
-    let mut at = 0;
-    loop {
-        let Some(word) = words.get(at) else {
-            return &[];
-        };
-        let value_options: &str = match basename(&word.text) {
-            "sudo" | "doas" => "ugCDhprtTUc",
-            "env" => "uCS",
-            "xargs" => "IELPndsa",
-            "nice" => "n",
-            "nohup" | "time" | "exec" | "command" | "stdbuf" => "ioe",
-            _ => return &words[at..],
-        };
-        at += 1;
-        while let Some(word) = words.get(at) {
-            let text = word.text.as_str();
-            if text == "--" {
-                at += 1;
-                break;
-            }
-            if text.starts_with('-') && text.len() > 1 {
-                let last = text.chars().last().unwrap_or('-');
-                let separate_value = text.len() == 2 && value_options.contains(last);
-                at += if separate_value { 2 } else { 1 };
-            } else if text.contains('=') && !text.starts_with('=') {
-                // `env NAME=value cmd`
-                at += 1;
-            } else {
-                break;
-            }
-        }
-    }
+    command.through_wrappers().0
 }
 
 /// `python3 -m pip …`: the index of the `pip` word.
