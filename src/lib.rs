@@ -11,6 +11,7 @@ pub mod cli;
 pub mod discover;
 pub mod dockerfile;
 pub mod engine;
+pub mod helm;
 pub mod k8s;
 pub mod report;
 pub mod source;
