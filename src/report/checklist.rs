@@ -128,17 +128,17 @@ fn write_area(report: &Report, text: &mut String, area: Area, items: &[Item]) {
     if failed.is_empty() {
         let _ = writeln!(
             text,
-            "\n### {PASSED} {}: all {} passed\n",
+            "\n### {PASSED} {}: {} passed\n",
             area.title(),
-            plural(items.len(), "check")
+            passed.len()
         );
     } else {
         let _ = writeln!(
             text,
-            "\n### {FAILED} {}: {} of {} failed\n",
+            "\n### {FAILED} {}: {} failed, {} passed\n",
             area.title(),
             failed.len(),
-            plural(items.len(), "check")
+            passed.len()
         );
     }
     for item in &failed {
