@@ -123,7 +123,13 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
             .par_iter()
             .map(|candidate| {
                 let source = engine::read_source(&candidate.path, &candidate.display);
-                lint_read(source, candidate.kind, registry, &enabled, &options.settings)
+                lint_read(
+                    source,
+                    candidate.kind,
+                    registry,
+                    &enabled,
+                    &options.settings,
+                )
             })
             .collect()
     });
@@ -180,7 +186,19 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
         .iter()
         .map(|p| discover::focus_path(p, &cwd))
         .collect();
-    focus.extend(discovered.focus);
+    if !discovered.focus.is_empty() {
+        focus.extend(discovered.focus);
+        // Standard input is named on the command line too.
+        if let Some(stdin) = &options.stdin {
+            focus.push(
+                stdin
+                    .name
+                    .strip_prefix("./")
+                    .unwrap_or(&stdin.name)
+                    .to_string(),
+            );
+        }
+    }
     if !focus.is_empty() {
         findings.retain(|f| in_focus(&f.file.path, &focus));
     }
@@ -197,7 +215,11 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
 /// Whether a finding's path is one of the focus paths or lies below one.
 fn in_focus(path: &str, focus: &[String]) -> bool {
     focus.iter().any(|f| {
-        f == "." || path == f || path.strip_prefix(f.as_str()).is_some_and(|r| r.starts_with('/'))
+        f == "."
+            || path == f
+            || path
+                .strip_prefix(f.as_str())
+                .is_some_and(|r| r.starts_with('/'))
     })
 }
 

@@ -1,6 +1,5 @@
 use std::process::ExitCode;
 
-
 fn main() -> ExitCode {
     let cli = match harden::cli::parse() {
         Ok(cli) => cli,

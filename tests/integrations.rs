@@ -33,7 +33,10 @@ fn json_file(path: &str) -> Value {
 }
 
 fn hooks() -> Vec<Value> {
-    yaml_file(".pre-commit-hooks.yaml").as_array().unwrap().clone()
+    yaml_file(".pre-commit-hooks.yaml")
+        .as_array()
+        .unwrap()
+        .clone()
 }
 
 #[test]
@@ -110,7 +113,10 @@ fn committed_repository() -> tempfile::TempDir {
             "k8s/clean.yaml",
             "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n",
         ),
-        ("chart/Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n"),
+        (
+            "chart/Chart.yaml",
+            "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+        ),
         ("chart/values.yaml", "privileged: true\n"),
         (
             "chart/templates/pod.yaml",
@@ -303,7 +309,10 @@ fn action_script_writes_annotations_and_sarif_and_returns_hardens_status() {
     let (code, _, outputs) = run_action(
         dir.path(),
         "testdata/cli/findings",
-        &[("INPUT_FAIL_ON", "critical"), ("INPUT_ARGS", "--select no-host-network")],
+        &[
+            ("INPUT_FAIL_ON", "critical"),
+            ("INPUT_ARGS", "--select no-host-network"),
+        ],
     );
     assert_eq!(code, 0);
     assert!(outputs.contains("exit-code=0\n"), "{outputs}");
@@ -418,7 +427,10 @@ fn rules_listing_formats() {
     assert!(markdown.starts_with("| Rule | Severity | Target | Tags | Summary |\n|---|"));
     assert_eq!(markdown.lines().count(), count + 2);
     assert!(markdown.contains("| `no-privileged-container` | critical | container |"));
-    let json = harden().args(["rules", "--format", "json"]).output().unwrap();
+    let json = harden()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
     let json: Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(json.as_array().unwrap().len(), count);
     assert_eq!(json[0]["id"], registry.rules[0].spec.id.as_str());

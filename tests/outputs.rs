@@ -317,7 +317,10 @@ fn report_only_keeps_the_findings_of_the_named_files() {
     let pod = "testdata/cli/chart-focus/k8s/pod.yaml";
     assert_eq!(findings_in(&[]), [agent, pod]);
     assert_eq!(findings_in(&[pod]), [pod]);
-    assert_eq!(findings_in(&["./testdata/cli/chart-focus/k8s/pod.yaml"]), [pod]);
+    assert_eq!(
+        findings_in(&["./testdata/cli/chart-focus/k8s/pod.yaml"]),
+        [pod]
+    );
     assert_eq!(findings_in(&["testdata/cli/chart-focus/k8s"]), [agent, pod]);
     assert_eq!(findings_in(&["."]), [agent, pod]);
     // A sibling whose name starts the same is not below the directory.
@@ -350,7 +353,41 @@ fn chart_root_is_the_chart_that_renders_a_file() {
     assert_eq!(chart_root(&base.join("k8s"), &repo), None);
     // The search stops at the working directory.
     assert_eq!(
-        chart_root(&chart.join("templates/deployment.yaml"), &chart.join("templates")),
+        chart_root(
+            &chart.join("templates/deployment.yaml"),
+            &chart.join("templates")
+        ),
         None
+    );
+}
+
+#[test]
+fn stdin_is_reported_beside_a_file_inside_a_chart() {
+    let output = harden()
+        .args([
+            "lint",
+            "testdata/cli/chart-focus/chart/values.yaml",
+            "-",
+            "--stdin-filename",
+            "./k8s/buffer.yaml",
+            "--select",
+            RULES,
+            "--format",
+            "concise",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(POD.as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.starts_with("k8s/buffer.yaml:10:21: critical[no-privileged-container]"),
+        "{stdout}"
     );
 }

@@ -27,7 +27,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check files and directories (the current directory by default).
-    Lint(LintArgs),
+    Lint(Box<LintArgs>),
     /// List the rules.
     Rules(RulesArgs),
     /// Print a rule's documentation.
@@ -168,7 +168,7 @@ impl From<ExitStatus> for ExitCode {
 
 pub fn run(cli: Cli) -> ExitStatus {
     let result = match cli.command {
-        Command::Lint(args) => lint(args),
+        Command::Lint(args) => lint(*args),
         Command::Rules(args) => rules(args),
         Command::Explain { rule } => explain(&rule),
     };

@@ -82,9 +82,14 @@ pub fn pair(
     }
     for (i, destination) in destinations.iter().enumerate() {
         if let Some(file) = &destination.file
-            && destinations[..i].iter().any(|d| d.file.as_ref() == Some(file))
+            && destinations[..i]
+                .iter()
+                .any(|d| d.file.as_ref() == Some(file))
         {
-            return Err(format!("{} is named by two --output options", file.display()));
+            return Err(format!(
+                "{} is named by two --output options",
+                file.display()
+            ));
         }
     }
     Ok(destinations)

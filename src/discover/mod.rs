@@ -267,7 +267,9 @@ pub fn chart_root(path: &Path, cwd: &Path) -> Option<PathBuf> {
         .ancestors()
         .take_while(|dir| !inside || dir.starts_with(cwd))
         .find(|dir| dir.join("Chart.yaml").is_file())?;
-    while let Some(charts) = chart.parent().filter(|p| p.file_name() == Some("charts".as_ref()))
+    while let Some(charts) = chart
+        .parent()
+        .filter(|p| p.file_name() == Some("charts".as_ref()))
         && let Some(parent) = charts.parent().filter(|p| p.join("Chart.yaml").is_file())
     {
         chart = parent;

@@ -169,11 +169,7 @@ fn write_area(report: &Report, text: &mut String, area: Area, items: &[Item]) {
             );
         }
         if item.findings.len() > MAX_LISTED {
-            let _ = writeln!(
-                text,
-                "  - … and {} more",
-                item.findings.len() - MAX_LISTED
-            );
+            let _ = writeln!(text, "  - … and {} more", item.findings.len() - MAX_LISTED);
         }
     }
     if passed.is_empty() {
