@@ -391,3 +391,41 @@ fn stdin_is_reported_beside_a_file_inside_a_chart() {
         "{stdout}"
     );
 }
+
+#[test]
+fn checklist_stays_within_a_pull_request_comment() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..300 {
+        let pod = format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: pod-{i}}}\nspec:\n  hostNetwork: true\n  hostPID: true\n  containers:\n    - name: app\n      image: app:latest\n      securityContext: {{privileged: true}}\n"
+        );
+        std::fs::write(
+            dir.path()
+                .join(format!("a-rather-long-directory-name-pod-{i:03}.yaml")),
+            pod,
+        )
+        .unwrap();
+    }
+    let options = harden::LintOptions {
+        paths: vec![dir.path().to_path_buf()],
+        cwd: Some(dir.path().to_path_buf()),
+        threads: Some(2),
+        ..Default::default()
+    };
+    let result = harden::lint_paths(&options).unwrap();
+    assert!(result.findings.len() > 3000);
+    let text = harden::report::Report {
+        registry: harden::engine::registry(),
+        enabled: &result.enabled,
+        findings: &result.findings,
+        files_checked: result.files_checked(),
+        root: dir.path().to_path_buf(),
+        color: false,
+        summary: true,
+    }
+    .render(harden::report::Format::Checklist);
+    assert!(text.len() <= 60_000, "{} bytes", text.len());
+    // Ten findings per check would not fit: five are listed.
+    assert!(text.contains("- … and 295 more"), "{text}");
+    assert!(text.contains("| ❌ | Host access |"));
+}

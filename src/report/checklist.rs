@@ -11,8 +11,12 @@ use super::reference::rule_url;
 use super::{Report, plural, range};
 use crate::engine::Finding;
 
-/// Findings listed under one item; the rest are counted.
-const MAX_LISTED: usize = 10;
+/// How many findings are listed under one item (the rest are counted): the
+/// first of these that keeps the checklist within `MAX_BYTES`.
+const LISTED: [usize; 5] = [10, 5, 2, 1, 0];
+
+/// GitHub refuses comments longer than 65,536 characters; stay below.
+const MAX_BYTES: usize = 60_000;
 
 const FAILED: &str = "❌";
 const PASSED: &str = "✅";
@@ -54,6 +58,17 @@ struct Item<'a> {
 }
 
 pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut text = String::new();
+    for listed in LISTED {
+        text = render(report, listed);
+        if text.len() <= MAX_BYTES {
+            break;
+        }
+    }
+    out.write_all(text.as_bytes())
+}
+
+fn render(report: &Report, listed: usize) -> String {
     let mut by_rule: BTreeMap<usize, Vec<&Finding>> = BTreeMap::new();
     for finding in report.findings {
         by_rule.entry(finding.rule).or_default().push(finding);
@@ -117,12 +132,12 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         let Some(items) = areas.get(&area) else {
             continue;
         };
-        write_area(report, &mut text, area, items);
+        write_area(report, &mut text, area, items, listed);
     }
-    out.write_all(text.as_bytes())
+    text
 }
 
-fn write_area(report: &Report, text: &mut String, area: Area, items: &[Item]) {
+fn write_area(report: &Report, text: &mut String, area: Area, items: &[Item], listed: usize) {
     let failed: Vec<&Item> = items.iter().filter(|i| !i.findings.is_empty()).collect();
     let passed: Vec<&Item> = items.iter().filter(|i| i.findings.is_empty()).collect();
     if failed.is_empty() {
@@ -157,7 +172,7 @@ fn write_area(report: &Report, text: &mut String, area: Area, items: &[Item]) {
             escape(&spec.summary),
             plural(item.findings.len(), "finding")
         );
-        for finding in item.findings.iter().take(MAX_LISTED) {
+        for finding in item.findings.iter().take(listed) {
             let (start, _) = range(finding);
             let _ = writeln!(
                 text,
@@ -168,8 +183,8 @@ fn write_area(report: &Report, text: &mut String, area: Area, items: &[Item]) {
                 line = start.line,
             );
         }
-        if item.findings.len() > MAX_LISTED {
-            let _ = writeln!(text, "  - … and {} more", item.findings.len() - MAX_LISTED);
+        if item.findings.len() > listed {
+            let _ = writeln!(text, "  - … and {} more", item.findings.len() - listed);
         }
     }
     if passed.is_empty() {
