@@ -134,17 +134,10 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
             .collect()
     });
     if let Some(stdin) = &options.stdin {
-        let display = stdin.name.strip_prefix("./").unwrap_or(&stdin.name);
-        let name = display.rsplit(['/', '\\']).next().unwrap_or(display);
-        let kind = if globs.is_match(name) || globs.is_match(display) {
-            discover::FileKind::Dockerfile
-        } else {
-            discover::classify(name)
-        };
-        let source = engine::source_from_bytes(stdin.bytes.clone(), display);
-        outcomes.push(lint_read(
-            source,
-            kind,
+        outcomes.push(lint_stdin(
+            stdin,
+            &globs,
+            &cwd,
             registry,
             &enabled,
             &options.settings,
@@ -210,6 +203,39 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
         root: cwd,
         errors: discovered.errors,
     })
+}
+
+/// Lints the file read from standard input, as the kind its name says. A
+/// name inside a Helm chart is a chart file, which only the chart's
+/// rendering can check: it is skipped.
+fn lint_stdin(
+    stdin: &StdinFile,
+    globs: &globset::GlobSet,
+    cwd: &std::path::Path,
+    registry: &engine::Registry,
+    enabled: &[bool],
+    settings: &Settings,
+) -> engine::FileOutcome {
+    let display = stdin.name.strip_prefix("./").unwrap_or(&stdin.name);
+    if display != "-" && discover::chart_root(&cwd.join(display), cwd).is_some() {
+        return engine::FileOutcome {
+            path: display.to_string(),
+            status: FileStatus::Skipped(
+                "file of a Helm chart (chart rendering is not part of this version)".into(),
+            ),
+            findings: Vec::new(),
+            facts: engine::Facts::default(),
+            records: Vec::new(),
+        };
+    }
+    let name = display.rsplit(['/', '\\']).next().unwrap_or(display);
+    let kind = if globs.is_match(name) || globs.is_match(display) {
+        discover::FileKind::Dockerfile
+    } else {
+        discover::classify(name)
+    };
+    let source = engine::source_from_bytes(stdin.bytes.clone(), display);
+    lint_read(source, kind, registry, enabled, settings)
 }
 
 /// Whether a finding's path is one of the focus paths or lies below one.

@@ -429,3 +429,23 @@ fn checklist_stays_within_a_pull_request_comment() {
     assert!(text.contains("- … and 295 more"), "{text}");
     assert!(text.contains("| ❌ | Host access |"));
 }
+
+#[test]
+fn stdin_named_inside_a_chart_is_left_to_the_chart() {
+    // A template is no YAML until rendered: no invalid-input for it.
+    assert_cmd_snapshot!(
+        harden()
+            .args([
+                "lint",
+                "--select",
+                RULES,
+                "--format",
+                "concise",
+                "--verbose",
+                "--stdin-filename",
+                "testdata/cli/chart-focus/chart/templates/deployment.yaml",
+                "-"
+            ])
+            .pass_stdin("metadata:\n  name: {{ .Release.Name }}\n  {{- include \"x\" . }}\n")
+    );
+}
