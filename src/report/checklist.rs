@@ -112,6 +112,15 @@ fn render(report: &Report, listed: usize) -> String {
             report.summary()
         );
     }
+    if failed_checks > 0 && listed == 0 {
+        text.push_str("*Too many findings to list in one comment; the counts are below.*\n\n");
+    } else if failed_checks > 0 && listed < LISTED[0] {
+        let _ = writeln!(
+            text,
+            "*The first {} of each check are listed, to fit in one comment.*\n",
+            plural(listed, "finding")
+        );
+    }
     text.push_str("| | Area | Checks passed | Findings |\n|---|---|---|---|\n");
     for area in AREAS {
         let Some(items) = areas.get(&area) else {
@@ -183,7 +192,7 @@ fn write_area(report: &Report, text: &mut String, area: Area, items: &[Item], li
                 line = start.line,
             );
         }
-        if item.findings.len() > listed {
+        if listed > 0 && item.findings.len() > listed {
             let _ = writeln!(text, "  - … and {} more", item.findings.len() - listed);
         }
     }
@@ -201,8 +210,8 @@ fn write_area(report: &Report, text: &mut String, area: Area, items: &[Item], li
     for item in &passed {
         let spec = &report.registry.rules[item.rule].spec;
         // The id alone: summaries name the problem, which reads wrongly
-        // next to a passed mark.
-        let _ = writeln!(text, "- {PASSED} [`{}`]({})", spec.id, rule_url(&spec.id));
+        // next to a passed mark; no link, to leave room for the failures.
+        let _ = writeln!(text, "- {PASSED} `{}`", spec.id);
     }
     text.push_str("\n</details>\n");
 }
