@@ -452,3 +452,33 @@ fn stdin_named_inside_a_chart_is_left_to_the_chart() {
             .pass_stdin("metadata:\n  name: {{ .Release.Name }}\n  {{- include \"x\" . }}\n")
     );
 }
+
+#[test]
+fn discover_widens_a_chart_file_to_its_chart_and_keeps_the_named_paths() {
+    let repo = common::repo();
+    let named = [
+        "testdata/cli/chart-focus/chart/templates/_helpers.tpl",
+        "./testdata/cli/chart-focus/k8s/pod.yaml",
+    ];
+    let paths: Vec<std::path::PathBuf> = named.iter().map(Into::into).collect();
+    let globs = globset::GlobSet::empty();
+    let found = harden::discover::discover(&paths, &repo, &globs);
+    assert_eq!(
+        found.focus,
+        [
+            "testdata/cli/chart-focus/chart/templates/_helpers.tpl",
+            "testdata/cli/chart-focus/k8s/pod.yaml"
+        ]
+    );
+    let files: Vec<&str> = found.files.iter().map(|f| f.display.as_str()).collect();
+    assert_eq!(files, ["testdata/cli/chart-focus/k8s/pod.yaml"]);
+    assert!(
+        found
+            .skipped
+            .iter()
+            .any(|s| s.display == "testdata/cli/chart-focus/chart")
+    );
+    // Without a chart file among the paths, nothing is narrowed.
+    let found = harden::discover::discover(&paths[1..], &repo, &globs);
+    assert!(found.focus.is_empty());
+}
