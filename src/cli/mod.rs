@@ -4,11 +4,16 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::engine::{self, FileStatus, KubeVersion, Selection, Settings, Severity};
 use crate::report::{Format, Report};
 use crate::{LintOptions, lint_paths};
+
+mod outputs;
+mod stdin;
+
+pub use outputs::Destination;
 
 /// Finds security-hardening mistakes in Kubernetes manifests, Helm charts and
 /// Dockerfiles, offline, and points at the line to change.
@@ -22,7 +27,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check files and directories (the current directory by default).
-    Lint(LintArgs),
+    Lint(Box<LintArgs>),
     /// List the rules.
     Rules(RulesArgs),
     /// Print a rule's documentation.
@@ -34,15 +39,22 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// Files or directories to check.
+    /// Files or directories to check; `-` reads one file from standard input.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Output format [default: github when GITHUB_ACTIONS=true, else human].
+    /// Output format, repeatable [default: github when GITHUB_ACTIONS=true, else human].
     #[arg(long, value_enum)]
-    pub format: Option<Format>,
-    /// Write the report to FILE instead of standard output.
+    pub format: Vec<Format>,
+    /// Write the report of the --format just before this option to FILE.
     #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    pub output: Vec<PathBuf>,
+    /// The name of the file read from standard input with `-`: its kind
+    /// (manifest or Dockerfile) and the path findings show.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+    /// Command-line positions of each --format and --output (filled by `parse`).
+    #[arg(skip)]
+    pub positions: Positions,
     /// Findings at or above this severity make the exit status 1.
     #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_severity)]
     pub fail_on: Severity,
@@ -76,6 +88,35 @@ pub struct LintArgs {
     /// Print findings only, no summary.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+/// Where `--format` and `--output` stood on the command line, so that each
+/// output is paired with the format before it.
+#[derive(Clone, Debug, Default)]
+pub struct Positions {
+    pub formats: Vec<usize>,
+    pub outputs: Vec<usize>,
+}
+
+/// Parses the command line, keeping the order of `--format` and `--output`.
+pub fn parse() -> Result<Cli, clap::Error> {
+    parse_from(std::env::args_os())
+}
+
+pub fn parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let matches = Cli::command().try_get_matches_from(args)?;
+    let mut cli = Cli::from_arg_matches(&matches)?;
+    if let (Command::Lint(args), Some(("lint", sub))) = (&mut cli.command, matches.subcommand()) {
+        args.positions = Positions {
+            formats: sub.indices_of("format").into_iter().flatten().collect(),
+            outputs: sub.indices_of("output").into_iter().flatten().collect(),
+        };
+    }
+    Ok(cli)
 }
 
 #[derive(Debug, Args)]
@@ -127,7 +168,7 @@ impl From<ExitStatus> for ExitCode {
 
 pub fn run(cli: Cli) -> ExitStatus {
     let result = match cli.command {
-        Command::Lint(args) => lint(args),
+        Command::Lint(args) => lint(*args),
         Command::Rules(args) => rules(args),
         Command::Explain { rule } => explain(&rule),
     };
@@ -147,15 +188,25 @@ fn usage_error(message: impl std::fmt::Display) -> std::io::Result<ExitStatus> {
 }
 
 fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
-    let format = args.format.unwrap_or_else(|| {
-        if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
-            Format::Github
-        } else {
-            Format::Human
-        }
-    });
-    let options = LintOptions {
-        paths: args.paths.clone(),
+    let default = if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+        Format::Github
+    } else {
+        Format::Human
+    };
+    let destinations = match outputs::pair(
+        &positioned(&args.positions.formats, &args.format, 0),
+        &positioned(&args.positions.outputs, &args.output, 1),
+        default,
+    ) {
+        Ok(destinations) => destinations,
+        Err(message) => return usage_error(message),
+    };
+    let (paths, stdin) = match stdin::take(&args.paths, args.stdin_filename.as_deref()) {
+        Ok(taken) => taken,
+        Err(message) => return usage_error(message),
+    };
+    let mut options = LintOptions {
+        paths,
         cwd: None,
         selection: Selection {
             select: args.select.clone(),
@@ -168,7 +219,9 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
         threads: args.threads,
         rule_params: Vec::new(),
         dockerfile_globs: args.dockerfile_glob.clone(),
+        ..LintOptions::default()
     };
+    options.stdin = stdin;
     let result = match lint_paths(&options) {
         Ok(result) => result,
         Err(message) => return usage_error(message),
@@ -177,12 +230,11 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            args.output.is_none()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 && std::io::stdout().is_terminal()
         }
     };
-    let report = Report {
+    let mut report = Report {
         registry: engine::registry(),
         enabled: &result.enabled,
         findings: &result.findings,
@@ -201,19 +253,23 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
             }
         }
     }
-    match &args.output {
-        Some(path) => {
-            let file = std::fs::File::create(path).map_err(|e| {
-                std::io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
-            })?;
-            let mut out = std::io::BufWriter::new(file);
-            report.write(format, &mut out)?;
-            out.flush()?;
-        }
-        None => {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            report.write(format, &mut out)?;
-            out.flush()?;
+    for destination in &destinations {
+        match &destination.file {
+            Some(path) => {
+                let file = std::fs::File::create(path).map_err(|e| {
+                    std::io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
+                })?;
+                let mut out = std::io::BufWriter::new(file);
+                report.color = args.color == ColorChoice::Always;
+                report.write(destination.format, &mut out)?;
+                out.flush()?;
+            }
+            None => {
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                report.color = color;
+                report.write(destination.format, &mut out)?;
+                out.flush()?;
+            }
         }
     }
     for error in &result.errors {
@@ -228,6 +284,19 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
     } else {
         ExitStatus::Success
     })
+}
+
+/// Values of a repeated option with their command-line positions. Without
+/// positions (a `Cli` built by hand) the n-th output follows the n-th format.
+fn positioned<T: Clone>(positions: &[usize], values: &[T], offset: usize) -> Vec<(usize, T)> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, value)| {
+            let position = positions.get(i).copied().unwrap_or(2 * i + offset);
+            (position, value.clone())
+        })
+        .collect()
 }
 
 fn rules(args: RulesArgs) -> std::io::Result<ExitStatus> {
