@@ -292,6 +292,33 @@ fn very_long_lines_and_scalars_keep_positions() {
 }
 
 #[test]
+fn layouts_that_need_many_repairs_stop_at_the_repair_limit() {
+    // A flow sequence closed left of its key is accepted by go-yaml and
+    // repaired by a re-read; each repair costs a full parse, so their number
+    // is bounded. 64 are accepted (the pod after them is checked), 65 are not.
+    let repairs = |n: usize| -> String {
+        (0..n)
+            .map(|i| format!("k{i}:\n  x: [a,\n    b\n ]\n"))
+            .collect()
+    };
+    let accepted = format!("{}---\n{POD}", repairs(64));
+    let refused = format!("{}---\n{POD}", repairs(65));
+    let dir = tree(&[
+        ("accepted.yaml", accepted.as_bytes()),
+        ("refused.yaml", refused.as_bytes()),
+    ]);
+    assert_eq!(
+        lint_tree(dir.path()),
+        lines(&[
+            "accepted.yaml:267:21: critical[no-privileged-container] container \"app\" runs privileged",
+            TREE_CONTROL,
+            "refused.yaml:1:1: high[invalid-input] indentation that go-yaml accepts needed more than 64 re-reads (limit `max-layout-repairs`)",
+            "3 findings (2 critical, 1 high) in 3 files; 3 files checked."
+        ])
+    );
+}
+
+#[test]
 fn a_file_over_the_size_limit_is_reported_not_read() {
     let dir = tree(&[]);
     // Sparse: the size is there, the bytes are not.
@@ -780,4 +807,39 @@ fn the_committed_fixtures_in_one_run() {
     // span shows in review.
     let result = lint(&repo(), &["testdata/hostile"]);
     insta::assert_snapshot!(render(&result, Format::Human));
+}
+
+#[test]
+fn the_readme_states_the_limits_in_force() {
+    use harden::yaml::{Limits, MAX_FLOW_DEPTH, MAX_REPAIRS};
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let limits = Limits::default();
+    let thousands = |n: usize| {
+        let digits = n.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    };
+    for (name, value) in [
+        ("max-file-size", format!("{} MiB", MAX_FILE_BYTES >> 20)),
+        ("max-depth", format!("{} levels", limits.max_depth)),
+        ("max-flow-depth", format!("{MAX_FLOW_DEPTH} levels")),
+        (
+            "max-alias-expansion",
+            format!("{} nodes", thousands(limits.max_alias_expansion as usize)),
+        ),
+        (
+            "max-documents",
+            format!("{} documents", thousands(limits.max_documents)),
+        ),
+        ("max-layout-repairs", format!("{MAX_REPAIRS} re-reads")),
+    ] {
+        let row = format!("| `{name}` | {value}");
+        assert!(readme.contains(&row), "README lacks the row `{row}`");
+    }
 }

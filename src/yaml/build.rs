@@ -63,7 +63,8 @@ pub struct Parsed {
     pub error: Option<ParseError>,
 }
 
-const MAX_REPAIRS: usize = 64;
+/// Re-reads of one file with repaired indentation; each costs a full parse.
+pub const MAX_REPAIRS: usize = 64;
 
 /// Flow collections (`[`, `{`) nest at most this deep: the parser counts
 /// their levels in a byte and refuses the 256th.
@@ -101,8 +102,10 @@ pub fn parse_stream(src: &Arc<str>, limits: &Limits) -> Parsed {
     Parsed {
         documents: Vec::new(),
         error: Some(ParseError {
-            kind: ParseErrorKind::Syntax,
-            message: "too many indentation errors".into(),
+            kind: ParseErrorKind::Limit("max-layout-repairs"),
+            message: format!(
+                "indentation that go-yaml accepts needed more than {MAX_REPAIRS} re-reads"
+            ),
             offset: 0,
         }),
     }
