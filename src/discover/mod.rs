@@ -218,6 +218,8 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, dockerfiles: &globset::GlobSet) -
         });
     }
     out.skipped.sort_by(|a, b| a.display.cmp(&b.display));
+    // A special file named on the command line and met by the walk too.
+    out.skipped.dedup();
     out
 }
 
