@@ -688,12 +688,45 @@ fn unreadable_files_are_findings() {
     }
     let locked = dir.path().join("locked.yaml");
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let closed = dir.path().join("closed");
+    std::fs::create_dir(&closed).unwrap();
+    std::fs::write(closed.join("pod.yaml"), POD).unwrap();
+    std::fs::set_permissions(&closed, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let result = lint(dir.path(), &["."]);
+    std::fs::set_permissions(&closed, std::fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(
-        lint_tree(dir.path()),
+        concise(&result),
         lines(&[
             TREE_CONTROL,
             "locked.yaml:1:1: high[invalid-input] cannot read file: Permission denied (os error 13)",
             "2 findings (1 critical, 1 high) in 2 files; 2 files checked."
+        ])
+    );
+    // A directory that cannot be listed is an error of the run (exit status 2).
+    assert_eq!(result.errors.len(), 1, "{:?}", result.errors);
+    assert!(
+        result.errors[0].contains("closed") && result.errors[0].contains("Permission denied"),
+        "{:?}",
+        result.errors
+    );
+}
+
+#[test]
+fn a_deep_directory_tree_is_walked() {
+    // 1,000 nested directories: a 2,000-byte path, still under PATH_MAX.
+    let dir = tree(&[]);
+    let deep: PathBuf = std::iter::repeat_n("d", 1_000).collect();
+    std::fs::create_dir_all(dir.path().join(&deep)).unwrap();
+    std::fs::write(dir.path().join(&deep).join("pod.yaml"), POD).unwrap();
+    let shown = format!("{}pod.yaml", "d/".repeat(1_000));
+    assert_eq!(
+        lint_tree(dir.path()),
+        lines(&[
+            TREE_CONTROL,
+            &format!(
+                "{shown}:10:21: critical[no-privileged-container] container \"app\" runs privileged"
+            ),
+            "2 findings (2 critical) in 2 files; 2 files checked."
         ])
     );
 }
