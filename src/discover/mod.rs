@@ -84,7 +84,9 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, dockerfiles: &globset::GlobSet) -
             classify(name)
         }
     };
-    let mut found: BTreeMap<String, (PathBuf, FileKind)> = BTreeMap::new();
+    // Keyed by the printed path and the real one: two names that are not
+    // UTF-8 may print the same, and both are checked.
+    let mut found: BTreeMap<(String, PathBuf), FileKind> = BTreeMap::new();
     let mut seen = BTreeSet::new();
     let mut charts = BTreeSet::new();
     let mut kustomizations = Vec::new();
@@ -133,7 +135,7 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, dockerfiles: &globset::GlobSet) -
                 _ => FileKind::Manifest,
             };
             if seen.insert(key) {
-                found.insert(display_path(&absolute, cwd), (absolute, kind));
+                found.insert((display_path(&absolute, cwd), absolute), kind);
             }
             continue;
         }
@@ -197,7 +199,7 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, dockerfiles: &globset::GlobSet) -
             match classify(&name, &display) {
                 kind @ (FileKind::Manifest | FileKind::Dockerfile) => {
                     if seen.insert(canonical(path)) {
-                        found.insert(display, (path.to_path_buf(), kind));
+                        found.insert((display, path.to_path_buf()), kind);
                     }
                 }
                 FileKind::Other => {}
@@ -218,7 +220,7 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, dockerfiles: &globset::GlobSet) -
                 .map(move |p| (p, k.clone()))
         })
         .collect();
-    for (display, (path, kind)) in found {
+    for ((display, path), kind) in found {
         if charts.iter().any(|chart| path.starts_with(chart)) {
             continue;
         }
@@ -239,6 +241,8 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, dockerfiles: &globset::GlobSet) -
         });
     }
     out.skipped.sort_by(|a, b| a.display.cmp(&b.display));
+    // A special file named on the command line and met by the walk too.
+    out.skipped.dedup();
     out
 }
 

@@ -53,7 +53,7 @@ pub fn read_source(path: &Path, display: &str) -> Result<Arc<SourceFile>, Unread
     };
     let too_large = || {
         format!(
-            "file is larger than the {} MiB limit; not read",
+            "file is larger than {} MiB; not read (limit `max-file-size`)",
             MAX_FILE_BYTES / (1024 * 1024)
         )
     };
@@ -96,10 +96,7 @@ fn decode(bytes: Vec<u8>, display: &str) -> Result<Arc<SourceFile>, (String, u32
         _ => None,
     };
     if let Some((rest, read)) = utf16 {
-        let units: Vec<u16> = rest.chunks_exact(2).map(|c| read([c[0], c[1]])).collect();
-        return String::from_utf16(&units)
-            .map(|text| Arc::new(SourceFile::new(display, text)))
-            .map_err(|_| (String::new(), 0, "invalid UTF-16 text".to_string()));
+        return decode_utf16(rest, read).map(|text| Arc::new(SourceFile::new(display, text)));
     }
     if let Some(nul) = bytes.iter().take(8192).position(|&b| b == 0) {
         let prefix = String::from_utf8_lossy(&bytes[..nul]).into_owned();
@@ -119,6 +116,37 @@ fn decode(bytes: Vec<u8>, display: &str) -> Result<Arc<SourceFile>, (String, u32
             ))
         }
     }
+}
+
+/// Decodes UTF-16 after its byte order mark. On failure the decoded prefix
+/// is kept, so the finding points at the line and column of the problem.
+fn decode_utf16(bytes: &[u8], read: fn([u8; 2]) -> u16) -> Result<String, (String, u32, String)> {
+    let units = bytes.chunks_exact(2).map(|c| read([c[0], c[1]]));
+    let mut text = String::with_capacity(bytes.len() / 2);
+    for (index, unit) in char::decode_utf16(units).enumerate() {
+        match unit {
+            Ok(c) => text.push(c),
+            Err(_) => {
+                let offset = text.len() as u32;
+                // Units before it plus the byte order mark.
+                let at = 2 + 2 * (index + text.chars().filter(|c| c.len_utf16() == 2).count());
+                return Err((
+                    text,
+                    offset,
+                    format!("invalid UTF-16 text (unpaired surrogate at byte offset {at})"),
+                ));
+            }
+        }
+    }
+    if bytes.len() % 2 == 1 {
+        let offset = text.len() as u32;
+        return Err((
+            text,
+            offset,
+            "invalid UTF-16 text (odd number of bytes)".to_string(),
+        ));
+    }
+    Ok(text)
 }
 
 /// A finding about the input itself.
