@@ -8,6 +8,7 @@
 
 pub mod checks;
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod dockerfile;
 pub mod engine;
@@ -36,6 +37,14 @@ pub struct LintOptions {
     pub rule_params: Vec<(String, serde_json::Value)>,
     /// Glob patterns of extra Dockerfile names (`*.docker`, `docker/*.build`).
     pub dockerfile_globs: Vec<String>,
+    /// Directories of custom rule files.
+    pub rules_dirs: Vec<PathBuf>,
+    /// How Helm charts are rendered.
+    pub helm: config::Helm,
+    /// Paths not to check.
+    pub exclude: Option<config::Exclude>,
+    /// Severity overrides, exceptions and the baseline.
+    pub filter: engine::Filter,
 }
 
 /// The outcome of a lint run.
@@ -51,6 +60,8 @@ pub struct LintResult {
     pub root: PathBuf,
     /// Paths that could not be walked.
     pub errors: Vec<String>,
+    /// Findings left out because the baseline holds them.
+    pub baselined: usize,
 }
 
 impl LintResult {
@@ -94,7 +105,23 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
     let globs = globs
         .build()
         .map_err(|e| format!("invalid Dockerfile globs: {e}"))?;
-    let discovered = discover::discover(&paths, &cwd, &globs);
+    let mut discovered = discover::discover(&paths, &cwd, &globs);
+    if let Some(exclude) = &options.exclude {
+        let (excluded, kept) = std::mem::take(&mut discovered.files)
+            .into_iter()
+            .partition(|c| exclude.matches(&c.path, &cwd));
+        discovered.files = kept;
+        discovered
+            .skipped
+            .extend(
+                excluded
+                    .into_iter()
+                    .map(|c: discover::Candidate| discover::Skipped {
+                        display: c.display,
+                        reason: "excluded by the configuration".into(),
+                    }),
+            );
+    }
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(threads) = options.threads {
         builder = builder.num_threads(threads.max(1));
@@ -113,8 +140,10 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
     let mut facts = engine::Facts::default();
     let mut records: Vec<Vec<checks::Record>> = registry.rules.iter().map(|_| Vec::new()).collect();
     let mut files = Vec::with_capacity(outcomes.len() + discovered.skipped.len());
+    let mut suppressions = Vec::new();
     for outcome in outcomes {
         findings.extend(outcome.findings);
+        suppressions.extend(outcome.suppressions);
         facts.extend(outcome.facts);
         for (rule, record) in outcome.records {
             records[rule].push(record);
@@ -133,6 +162,31 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
         }
     }
     findings.retain(|f| !f.unless.as_ref().is_some_and(|c| facts.holds(c)));
+    let roots: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| engine::suppress::normalize(&cwd.join(p)))
+        .collect();
+    let run = engine::suppress::Run {
+        registry,
+        enabled: &enabled,
+        cwd: &cwd,
+        roots: &roots,
+        today: engine::suppress::Date::today(),
+    };
+    let unused = engine::suppress::apply(
+        &mut findings,
+        &suppressions,
+        &options.filter.exceptions,
+        &run,
+    );
+    findings.extend(unused);
+    for (id, severity) in &options.filter.severity {
+        if let Some(rule) = registry.index_of(id) {
+            for finding in findings.iter_mut().filter(|f| f.rule == rule) {
+                finding.severity = *severity;
+            }
+        }
+    }
     files.extend(
         discovered
             .skipped
@@ -141,12 +195,17 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
     );
     files.sort_by(|a, b| a.0.cmp(&b.0));
     sort_findings(&mut findings);
+    let baselined = match &options.filter.baseline {
+        Some(baseline) => baseline.filter(&mut findings),
+        None => 0,
+    };
     Ok(LintResult {
         findings,
         files,
         enabled,
         root: cwd,
         errors: discovered.errors,
+        baselined,
     })
 }
 
@@ -181,6 +240,7 @@ fn lint_candidate(
                 findings,
                 facts: engine::Facts::default(),
                 records: Vec::new(),
+                suppressions: Vec::new(),
             }
         }
     }
