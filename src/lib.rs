@@ -107,20 +107,7 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
         .map_err(|e| format!("invalid Dockerfile globs: {e}"))?;
     let mut discovered = discover::discover(&paths, &cwd, &globs);
     if let Some(exclude) = &options.exclude {
-        let (excluded, kept) = std::mem::take(&mut discovered.files)
-            .into_iter()
-            .partition(|c| exclude.matches(&c.path, &cwd));
-        discovered.files = kept;
-        discovered
-            .skipped
-            .extend(
-                excluded
-                    .into_iter()
-                    .map(|c: discover::Candidate| discover::Skipped {
-                        display: c.display,
-                        reason: "excluded by the configuration".into(),
-                    }),
-            );
+        exclude.apply(&mut discovered, &cwd);
     }
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(threads) = options.threads {
@@ -180,13 +167,7 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
         &run,
     );
     findings.extend(unused);
-    for (id, severity) in &options.filter.severity {
-        if let Some(rule) = registry.index_of(id) {
-            for finding in findings.iter_mut().filter(|f| f.rule == rule) {
-                finding.severity = *severity;
-            }
-        }
-    }
+    options.filter.override_severity(registry, &mut findings);
     files.extend(
         discovered
             .skipped

@@ -204,6 +204,12 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
         Err(message) => return usage_error(message),
     };
     if let Some(path) = &args.write_baseline {
+        if !result.errors.is_empty() {
+            for error in &result.errors {
+                eprintln!("harden: error: {error}");
+            }
+            return Ok(ExitStatus::Error);
+        }
         std::fs::write(path, engine::Baseline::render(&result.findings)).map_err(|e| {
             std::io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
         })?;

@@ -43,6 +43,20 @@ pub struct Exclude {
 }
 
 impl Exclude {
+    /// Moves the excluded files of a walk to its skipped ones.
+    pub fn apply(&self, discovered: &mut crate::discover::Discovered, cwd: &Path) {
+        let (excluded, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut discovered.files)
+            .into_iter()
+            .partition(|c| self.matches(&c.path, cwd));
+        discovered.files = kept;
+        discovered
+            .skipped
+            .extend(excluded.into_iter().map(|c| crate::discover::Skipped {
+                display: c.display,
+                reason: "excluded by the configuration".into(),
+            }));
+    }
+
     /// True when `path` (absolute, or relative to `cwd`) or one of its parent
     /// directories below `base` matches.
     pub fn matches(&self, path: &Path, cwd: &Path) -> bool {
@@ -450,3 +464,61 @@ pub fn is_rule_name(name: &str, registry: &Registry) -> bool {
 
 /// The commented configuration `harden init` writes.
 pub const STARTER: &str = include_str!("starter.yaml");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exclude(patterns: &[&str]) -> Exclude {
+        let mut globs = globset::GlobSetBuilder::new();
+        for p in patterns {
+            globs.add(globset::Glob::new(p).unwrap());
+        }
+        Exclude {
+            base: PathBuf::from("/repo"),
+            globs: globs.build().unwrap(),
+        }
+    }
+
+    #[test]
+    fn excludes_match_files_and_their_directories() {
+        let e = exclude(&["vendor", "**/*.generated.yaml", "charts/*/tests/**"]);
+        let cwd = Path::new("/repo/sub");
+        assert!(e.matches(Path::new("/repo/vendor/a/b.yaml"), cwd));
+        assert!(e.matches(Path::new("../vendor/x.yaml"), cwd));
+        assert!(e.matches(Path::new("deep/x.generated.yaml"), cwd));
+        assert!(e.matches(Path::new("/repo/charts/shop/tests/t.yaml"), cwd));
+        assert!(!e.matches(Path::new("/repo/k8s/app.yaml"), cwd));
+        assert!(!e.matches(Path::new("/elsewhere/vendor/x.yaml"), cwd));
+    }
+
+    #[test]
+    fn paths_above_the_working_directory_are_shown_relative() {
+        let cwd = Path::new("/repo/a/b");
+        assert_eq!(
+            relative_display(Path::new("/repo/.harden.yaml"), cwd),
+            "../../.harden.yaml"
+        );
+        assert_eq!(
+            relative_display(Path::new("/repo/a/b/.harden.yaml"), cwd),
+            ".harden.yaml"
+        );
+        assert_eq!(
+            relative_display(Path::new("/etc/h.yaml"), cwd),
+            "/etc/h.yaml"
+        );
+    }
+
+    #[test]
+    fn the_starter_loads() {
+        let dir = std::env::temp_dir().join(format!("harden-starter-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(FILE_NAMES[0]);
+        std::fs::write(&path, STARTER).unwrap();
+        let config = load(&path, &dir, crate::engine::registry());
+        std::fs::remove_dir_all(&dir).unwrap();
+        let config = config.unwrap();
+        assert_eq!(config.fail_on, Some(Severity::Low));
+        assert!(config.select.is_none());
+    }
+}

@@ -8,7 +8,7 @@ use super::run::{FileOutcome, FileStatus, input_finding};
 use super::suppress::{self, Suppression};
 use super::{Facts, Registry, Target};
 use crate::dockerfile::{self, Dockerfile};
-use crate::source::{SourceFile, Span};
+use crate::source::SourceFile;
 
 /// Parses a Dockerfile and runs the enabled Dockerfile rules on it.
 pub fn lint_dockerfile(
@@ -76,17 +76,17 @@ fn harden_pragmas(file: &Arc<SourceFile>, parsed: &Dockerfile) -> Vec<Suppressio
         .iter()
         .filter_map(|comment| {
             let directive = suppress::parse_directive(&comment.text)?;
-            let next = parsed
+            let scope = parsed
                 .instructions
                 .iter()
                 .find(|i| i.span.start > comment.span.end)
-                .map_or(Span::empty(u32::MAX), |i| i.span);
+                .map_or(suppress::Scope::Nothing, |i| suppress::Scope::Range(i.span));
             Some(Suppression {
                 file: Arc::clone(file),
                 at: comment.span,
                 tool: suppress::Tool::Harden,
                 names: directive.names,
-                scope: suppress::Scope::Range(next),
+                scope,
             })
         })
         .collect()

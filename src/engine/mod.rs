@@ -39,6 +39,19 @@ pub struct Filter {
     pub baseline: Option<Baseline>,
 }
 
+impl Filter {
+    /// Gives findings the severity the configuration sets for their rule.
+    pub fn override_severity(&self, registry: &Registry, findings: &mut [Finding]) {
+        for (id, severity) in &self.severity {
+            if let Some(rule) = registry.index_of(id) {
+                for finding in findings.iter_mut().filter(|f| f.rule == rule) {
+                    finding.severity = *severity;
+                }
+            }
+        }
+    }
+}
+
 /// A rule: its metadata and its compiled check.
 pub struct Rule {
     pub spec: RuleSpec,

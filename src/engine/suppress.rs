@@ -61,6 +61,8 @@ pub enum Scope {
     Range(Span),
     /// Findings about one object: located inside it, or naming it.
     Object { span: Span, identity: String },
+    /// Nothing: a comment at the end of a file, with no line after it.
+    Nothing,
 }
 
 /// One inline comment or annotation.
@@ -86,6 +88,7 @@ impl Suppression {
                 finding.object.as_deref() == Some(identity.as_str())
                     || (span.start <= finding.span.start && finding.span.start < span.end)
             }
+            Scope::Nothing => false,
         }
     }
 }
@@ -174,7 +177,7 @@ pub fn inline_comments(file: &Arc<SourceFile>) -> Vec<Suppression> {
             at,
             tool: Tool::Harden,
             names,
-            scope: Scope::Range(Span::empty(u32::MAX)),
+            scope: Scope::Nothing,
         });
     }
     out
@@ -532,7 +535,7 @@ pub fn apply(
         }
         let object = match &s.scope {
             Scope::Object { identity, .. } => Some(identity.clone()),
-            Scope::Range(_) => None,
+            Scope::Range(_) | Scope::Nothing => None,
         };
         for (n, name) in s.names.iter().enumerate() {
             if used[i][n] {
@@ -618,7 +621,7 @@ mod tests {
         assert_eq!(found.len(), 2);
         let line = |s: &Suppression| match s.scope {
             Scope::Range(r) => file.position(r.start).line,
-            Scope::Object { .. } => 0,
+            Scope::Object { .. } | Scope::Nothing => 0,
         };
         assert_eq!((found[0].names[0].as_str(), line(&found[0])), ("x", 1));
         assert_eq!((found[1].names[0].as_str(), line(&found[1])), ("y", 5));
