@@ -65,16 +65,7 @@ impl Exclude {
         else {
             return false;
         };
-        let mut current = relative.as_str();
-        loop {
-            if self.globs.is_match(current) {
-                return true;
-            }
-            match current.rsplit_once('/') {
-                Some((parent, _)) if !parent.is_empty() => current = parent,
-                _ => return false,
-            }
-        }
+        crate::engine::suppress::matches_path(&relative, |p| self.globs.is_match(p))
     }
 }
 
