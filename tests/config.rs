@@ -407,6 +407,20 @@ fn comments_and_annotations_suppress() {
 }
 
 #[test]
+fn annotations_suppress_findings_of_rules_over_the_whole_set() {
+    // The Service's selector is judged against every workload after all
+    // files are read; its annotation still suppresses the finding.
+    assert_cmd_snapshot!(harden_in(fixture("suppress-set")).args([
+        "lint",
+        "--isolated",
+        "--select",
+        "service-selects-pods,unused-suppression",
+        "--format",
+        "concise"
+    ]));
+}
+
+#[test]
 fn suppressions_of_rules_that_did_not_run_are_not_reported() {
     let (code, stdout, _) = run(harden_in(fixture("suppress")).args([
         "lint",
