@@ -190,6 +190,14 @@ pub fn apply(
             Scope::Object { identity, .. } => Some(identity.clone()),
             Scope::Range(_) | Scope::Nothing => None,
         };
+        if s.names.is_empty() {
+            report(
+                &s.file,
+                s.at,
+                object.clone(),
+                "suppression names no rule".to_string(),
+            );
+        }
         for (n, name) in s.names.iter().enumerate() {
             if used[i][n] {
                 continue;
