@@ -12,6 +12,7 @@ pub mod config;
 pub mod discover;
 pub mod dockerfile;
 pub mod engine;
+pub mod helm;
 pub mod k8s;
 pub mod report;
 pub mod source;
