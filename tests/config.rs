@@ -364,8 +364,15 @@ fn schema_accepts(yaml: &str) -> bool {
     validator.is_valid(&instance)
 }
 
+fn harden_accepts(yaml: &str) -> bool {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(".harden.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    harden::config::load(&path, dir.path(), harden::engine::registry()).is_ok()
+}
+
 #[test]
-fn schema_and_validator_agree_on_the_fixtures() {
+fn schema_and_validator_agree() {
     for accepted in [
         harden::config::STARTER.to_string(),
         std::fs::read_to_string(fixture("basic/.harden.yaml")).unwrap(),
@@ -375,17 +382,35 @@ fn schema_and_validator_agree_on_the_fixtures() {
     let rejected = std::fs::read_to_string(fixture("errors/unknown-keys.yaml")).unwrap();
     assert!(!schema_accepts(&rejected));
     for (yaml, ok) in [
+        ("", true),
         ("select: all\n", true),
         ("select: [1, 2]\n", false),
-        ("exceptions: [{rules: x}]\n", false),
+        ("ignore: {a: b}\n", false),
+        ("exclude:\n", true),
+        ("exclude: vendor\n", false),
+        ("severity: {no-host-pid: low}\n", true),
+        ("severity: {no-host-pid: [low]}\n", false),
+        ("exceptions: [{rules: no-host-pid}]\n", false),
         (
-            "exceptions: [{rules: x, reason: because, until: 2030-01-01}]\n",
+            "exceptions: [{rules: no-host-pid, reason: because, until: 2030-01-01}]\n",
             true,
         ),
+        (
+            "exceptions: [{rules: no-host-pid, reason: because, until: soon}]\n",
+            false,
+        ),
+        ("exceptions:\n  -\n", false),
         ("kube-version: 1.30\n", true),
+        ("kube-version: [1]\n", false),
+        ("fail-on: severe\n", false),
+        ("helm: {release-name: demo, namespace: shop}\n", true),
         ("helm: {charts: {a: {values: [x], bogus: 1}}}\n", false),
+        ("rules: {no-host-pid: }\n", true),
+        ("- a list\n", false),
+        ("unknown: 1\n", false),
     ] {
-        assert_eq!(schema_accepts(yaml), ok, "{yaml}");
+        assert_eq!(schema_accepts(yaml), ok, "schema: {yaml}");
+        assert_eq!(harden_accepts(yaml), ok, "harden: {yaml}");
     }
 }
 

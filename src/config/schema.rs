@@ -353,6 +353,8 @@ pub fn json_schema() -> Value {
     Value::Object(schema)
 }
 
+/// Collections may be left empty (`exclude:` with its items commented out),
+/// which YAML reads as null; the validator accepts that too.
 fn shape_schema(shape: &Shape) -> Value {
     match shape {
         Shape::Str | Shape::Glob => json!({"type": "string"}),
@@ -362,12 +364,19 @@ fn shape_schema(shape: &Shape) -> Value {
             "type": ["string", "number"],
             "pattern": "^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?$"
         }),
-        Shape::List(item) => json!({"type": "array", "items": shape_schema(item)}),
+        Shape::List(item) => json!({"type": ["array", "null"], "items": shape_schema(item)}),
         Shape::OneOrList(item) => json!({
-            "anyOf": [shape_schema(item), {"type": "array", "items": shape_schema(item)}]
+            "anyOf": [
+                shape_schema(item),
+                {"type": "array", "items": shape_schema(item)},
+                {"type": "null"}
+            ]
         }),
-        Shape::Map(value) => json!({"type": "object", "additionalProperties": shape_schema(value)}),
-        Shape::Params => json!({"type": "object"}),
+        Shape::Map(value) => json!({
+            "type": ["object", "null"],
+            "additionalProperties": shape_schema(value)
+        }),
+        Shape::Params => json!({"type": ["object", "null"]}),
         Shape::Object(fields) => {
             let mut properties = Map::new();
             for f in *fields {
@@ -383,7 +392,12 @@ fn shape_schema(shape: &Shape) -> Value {
                 .map(|f| f.name)
                 .collect();
             let mut object = Map::new();
-            object.insert("type".into(), json!("object"));
+            // An empty mapping is null, which lacks what is required.
+            if required.is_empty() {
+                object.insert("type".into(), json!(["object", "null"]));
+            } else {
+                object.insert("type".into(), json!("object"));
+            }
             object.insert("additionalProperties".into(), json!(false));
             object.insert("properties".into(), Value::Object(properties));
             if !required.is_empty() {
