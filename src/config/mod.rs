@@ -362,8 +362,11 @@ impl Reader<'_> {
             base: dir.to_path_buf(),
             reason,
             until: text("until").and_then(Date::parse),
+            until_at: node
+                .entry("until")
+                .map(|(k, v)| Span::new(k.span().start, v.span().end)),
             file: Arc::clone(self.file),
-            at: node.head_span(),
+            at: first_line(self.file, node),
         }
     }
 
@@ -423,6 +426,18 @@ impl Reader<'_> {
         }
         Some(path)
     }
+}
+
+/// The first line of a node: where an exception is reported.
+fn first_line(file: &SourceFile, node: NodeRef<'_>) -> Span {
+    let start = node.head_span().start;
+    let end = file
+        .text
+        .get(start as usize..)
+        .and_then(|rest| rest.find('\n'))
+        .map_or(node.span().end, |i| start + i as u32)
+        .min(node.span().end.max(start));
+    Span::new(start, end)
 }
 
 /// The path as reports print it: relative to `cwd`, with `..` when it lies

@@ -84,6 +84,8 @@ pub struct Exception {
     pub base: PathBuf,
     pub reason: String,
     pub until: Option<Date>,
+    /// Where `until` is written, for reporting a lapsed exception.
+    pub until_at: Option<Span>,
     /// The configuration file and the exception's place in it.
     pub file: Arc<SourceFile>,
     pub at: Span,

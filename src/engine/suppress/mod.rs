@@ -225,7 +225,7 @@ pub fn apply(
             let until = exception.until.map(|d| d.to_string()).unwrap_or_default();
             report(
                 &exception.file,
-                exception.at,
+                exception.until_at.unwrap_or(exception.at),
                 None,
                 format!("exception lapsed on {until}; it no longer suppresses anything"),
             );
