@@ -446,6 +446,34 @@ fn annotations_suppress_findings_of_rules_over_the_whole_set() {
 }
 
 #[test]
+fn suppressions_of_cross_object_rules_are_not_judged_on_a_file_alone() {
+    // Checked alone, the Service file holds no workload, so the rule cannot
+    // fire and its suppression cannot be called unused.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("suppress-set/services.yaml")).unwrap();
+    let service = text.split("---").next().unwrap();
+    std::fs::write(dir.path().join("service.yaml"), service).unwrap();
+    let args = [
+        "--isolated",
+        "--select",
+        "service-selects-pods,unused-suppression",
+        "--format",
+        "concise",
+    ];
+    let (code, stdout, _) = run(harden_in(dir.path())
+        .args(["lint", "service.yaml"])
+        .args(args));
+    assert_eq!(code, Some(0), "{stdout}");
+    // Checked as part of its directory, it is judged.
+    let (code, stdout, _) = run(harden_in(dir.path()).args(["lint", "."]).args(args));
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.contains("suppression of `service-selects-pods` matched no finding"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn suppressions_of_rules_that_did_not_run_are_not_reported() {
     let (code, stdout, _) = run(harden_in(fixture("suppress")).args([
         "lint",

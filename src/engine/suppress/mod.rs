@@ -181,6 +181,12 @@ pub fn apply(
             unless: None,
         });
     };
+    let in_checked_dir = |file: &SourceFile| {
+        let path = normalize(&cwd.join(&file.path));
+        run.roots
+            .iter()
+            .any(|root| path != *root && path.starts_with(root))
+    };
     for (i, s) in suppressions.iter().enumerate() {
         // Other tools' annotations belong to those tools; only harden's own are judged.
         if s.tool != Tool::Harden {
@@ -211,6 +217,9 @@ pub fn apply(
                 ),
                 // A rule that did not run might have matched: say nothing.
                 Some(r) if !enabled[r] => {}
+                // Nor can a rule over the whole set of objects be judged
+                // from a file checked alone (a pre-commit hook's run).
+                Some(r) if registry.rules[r].check.needs_set() && !in_checked_dir(&s.file) => {}
                 Some(_) => report(
                     &s.file,
                     s.at,
