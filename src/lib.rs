@@ -61,6 +61,8 @@ pub struct LintResult {
     pub root: PathBuf,
     /// Paths that could not be walked.
     pub errors: Vec<String>,
+    /// Findings left out because a comment, annotation or exception covers them.
+    pub suppressed: usize,
     /// Findings left out because the baseline holds them.
     pub baselined: usize,
 }
@@ -161,12 +163,14 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
         roots: &roots,
         today: engine::suppress::Date::today(),
     };
+    let before = findings.len();
     let unused = engine::suppress::apply(
         &mut findings,
         &suppressions,
         &options.filter.exceptions,
         &run,
     );
+    let suppressed = before - findings.len();
     findings.extend(unused);
     options.filter.override_severity(registry, &mut findings);
     files.extend(
@@ -187,6 +191,7 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
         enabled,
         root: cwd,
         errors: discovered.errors,
+        suppressed,
         baselined,
     })
 }

@@ -242,11 +242,22 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
     };
     if args.verbose {
         let mut stderr = std::io::stderr().lock();
+        let count = |n: usize| match n {
+            1 => "1 finding".to_string(),
+            n => format!("{n} findings"),
+        };
+        if result.suppressed > 0 {
+            writeln!(
+                stderr,
+                "harden: {} left out: comments, annotations or exceptions cover them",
+                count(result.suppressed)
+            )?;
+        }
         if result.baselined > 0 {
             writeln!(
                 stderr,
-                "harden: {} findings left out: the baseline holds them",
-                result.baselined
+                "harden: {} left out: the baseline holds them",
+                count(result.baselined)
             )?;
         }
         for (path, status) in &result.files {
