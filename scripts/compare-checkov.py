@@ -22,6 +22,11 @@ import re
 import subprocess
 import sys
 
+try:
+    import yaml
+except ImportError:  # the structural explanations need PyYAML; without it they explain nothing
+    yaml = None
+
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -78,7 +83,9 @@ def checkov_failures(report, directory):
                 key = resource_key(path, kind, name)
                 seen.add((check["check_id"], key))
                 names[check["check_id"]] = check["check_name"]
-                if key not in code:
+                # Two documents of a file may share kind and name: the text of
+                # a failing one is the one that explains a difference.
+                if key not in code or outcome == "failed_checks":
                     code[key] = "".join(line for _, line in check.get("code_block") or [])
                 if outcome == "failed_checks":
                     failed[check["check_id"]].add(key)
@@ -118,7 +125,8 @@ def harden_findings(binary, directory):
 # quotes (`--anonymous-auth`), the rest by this table.
 ATTRIBUTION = {
     "CKV_K8S_29": r"pod securityContext",
-    "CKV_K8S_30": r"^container .* sets no securityContext",
+    "CKV_K8S_30": r"^container .* (sets no|has an empty) securityContext",
+    "CKV_K8S_39": r"SYS_ADMIN|capability ALL",
     "CKV_K8S_34": r"runs Helm v2 Tiller",
     "CKV_K8S_44": r"^Service/",
     "CKV_K8S_45": r"listening beyond localhost",
@@ -136,9 +144,10 @@ ATTRIBUTION = {
     "CKV_K8S_112": r"RotateKubeletServerCertificate",
     "CKV_K8S_151": r"cipher",
     "CKV_K8S_152": r"Lua",
-    "CKV_K8S_153": r"raw configuration",
+    "CKV_K8S_153": r"snippet",
     "CKV_K8S_154": r"alias",
-    "CKV_K8S_157": r"\bbind\b|rolebindings",
+    "CKV_K8S_157": r"can bind",
+    "CKV2_K8S_1": r"rolebindings|runs as ServiceAccount",
     "CKV_K8S_158": r"escalate",
 }
 
@@ -146,9 +155,9 @@ ATTRIBUTION = {
 def attribution(check, name):
     if check in ATTRIBUTION:
         return re.compile(ATTRIBUTION[check])
-    flag = re.search(r"--[a-z0-9-]+", name or "")
-    if flag and int(re.sub(r"\D", "", check.split("_")[-1]) or 0) >= 68:
-        return re.compile(re.escape(flag.group(0)) + r"\b")
+    flags = re.findall(r"--[a-z0-9-]+", name or "")
+    if flags and int(re.sub(r"\D", "", check.split("_")[-1]) or 0) >= 68:
+        return re.compile("|".join(re.escape(f) + r"\b" for f in flags))
     return None
 
 
@@ -193,8 +202,15 @@ def _psp_bad_api(check, side, key, cx):
     "because kustomize, Helm and `kubectl -n` set the namespace when the manifest is applied"
 )
 def _no_namespace(check, side, key, cx):
-    return check == "CKV_K8S_21" and side == "checkov only" and not re.search(
-        r"^\s+namespace:\s*['\"]?default['\"]?\s*$", cx["code"].get(key, ""), re.M
+    obj = parsed(cx, key)
+    if isinstance(obj, dict) and obj.get("kind") == "List":
+        obj = next(
+            (i for i in obj.get("items") or [] if isinstance(i, dict) and (i.get("metadata") or {}).get("name") == key[2]),
+            None,
+        )
+    metadata = obj.get("metadata") if isinstance(obj, dict) else None
+    return check == "CKV_K8S_21" and side == "checkov only" and isinstance(metadata, dict) and (
+        metadata.get("namespace") in (None, "")
     )
 
 
@@ -209,16 +225,167 @@ WORKLOADS = {
 }
 
 
+def parsed(cx, key):
+    """The object as checkov printed it, parsed; None when that fails."""
+    cache = cx.setdefault("parsed", {})
+    if key not in cache:
+        try:
+            docs = yaml.safe_load_all(cx["code"].get(key, "")) if yaml else []
+            found = next((d for d in docs if d is not None), None)
+            # An item of a `kind: List` comes as a one-item YAML list.
+            if isinstance(found, list):
+                found = next((i for i in found if isinstance(i, dict)), None)
+            cache[key] = found
+        except Exception:  # noqa: BLE001 - any YAML error means "cannot tell"
+            cache[key] = None
+    return cache[key]
+
+
+def pod_spec(obj):
+    if not isinstance(obj, dict):
+        return None
+    spec = obj.get("spec")
+    if obj.get("kind") == "CronJob":
+        spec = ((((spec or {}).get("jobTemplate") or {}).get("spec") or {}).get("template") or {}).get("spec")
+    elif obj.get("kind") != "Pod":
+        spec = ((spec or {}).get("template") or {}).get("spec") if isinstance(spec, dict) else None
+    return spec if isinstance(spec, dict) else None
+
+
+def containers(spec):
+    out = []
+    for field in ("containers", "initContainers", "ephemeralContainers"):
+        items = (spec or {}).get(field)
+        if isinstance(items, list):
+            out.extend(c for c in items if isinstance(c, dict))
+    return out
+
+
 @explains(
-    "the pod has no container that names an image, which the API server rejects; harden judges the "
-    "containers a pod has, and checkov fails checks on containers that are missing"
+    "the pod spec is malformed (no `containers` list under the pod template, where the kind puts it), "
+    "which the API server rejects: there is no container for harden to judge"
 )
-def _no_containers(check, side, key, cx):
-    text = cx["code"].get(key, "")
-    return side == "checkov only" and key[1] in WORKLOADS and (
-        not re.search(r"^\s*-?\s*image:\s*\S", text, re.M)
-        or re.search(r"containers:\s*\[\]", text)
-        or not re.search(r"^\s*containers:", text, re.M)
+def _malformed_pod(check, side, key, cx):
+    if side != "checkov only" or key[1] not in WORKLOADS:
+        return False
+    obj = parsed(cx, key)
+    if obj is None:
+        return False
+    regular = (pod_spec(obj) or {}).get("containers")
+    return not isinstance(regular, list) or not any(isinstance(c, dict) for c in regular)
+
+
+@explains(
+    "a container without an image is rejected by the API server; harden's image rules judge the images "
+    "containers name, and checkov fails them on a missing one"
+)
+def _no_image(check, side, key, cx):
+    if side != "checkov only" or check not in ("CKV_K8S_14", "CKV_K8S_15", "CKV_K8S_43"):
+        return False
+    found = containers(pod_spec(parsed(cx, key)))
+    return bool(found) and any(not isinstance(c.get("image"), str) or not c["image"].strip() for c in found)
+
+
+@explains(
+    "a pod that runs to completion (restartPolicy Never or OnFailure) is not restarted or load balanced "
+    "on probe results, so harden does not ask it for probes"
+)
+def _run_to_completion(check, side, key, cx):
+    spec = pod_spec(parsed(cx, key))
+    return check in ("CKV_K8S_8", "CKV_K8S_9") and side == "checkov only" and (
+        (spec or {}).get("restartPolicy") in ("Never", "OnFailure") or key[1] in ("Job", "CronJob")
+    )
+
+
+@explains("Kubernetes sets a missing request to the container's limit, so a container with a limit has a request")
+def _request_from_limit(check, side, key, cx):
+    resource = {"CKV_K8S_10": "cpu", "CKV_K8S_12": "memory"}.get(check)
+    if not resource or side != "checkov only":
+        return False
+    found = containers(pod_spec(parsed(cx, key)))
+    return bool(found) and all(
+        resource in ((c.get("resources") or {}).get("requests") or {})
+        or resource in ((c.get("resources") or {}).get("limits") or {})
+        for c in found
+    )
+
+
+def capabilities(cx, key, field):
+    return [
+        str(cap)
+        for c in containers(pod_spec(parsed(cx, key)))
+        for cap in (((c.get("securityContext") or {}).get("capabilities") or {}).get(field) or [])
+    ]
+
+
+@explains(
+    "adding NET_BIND_SERVICE alone is what the restricted Pod Security Standard allows; harden reports "
+    "other added capabilities"
+)
+def _net_bind_service(check, side, key, cx):
+    added = capabilities(cx, key, "add")
+    return check == "CKV_K8S_25" and side == "checkov only" and bool(added) and all(
+        a.upper().removeprefix("CAP_") == "NET_BIND_SERVICE" for a in added
+    )
+
+
+@explains("container runtimes read `all` in `capabilities.drop` in any case; checkov accepts only `ALL`")
+def _drop_all_case(check, side, key, cx):
+    return check in ("CKV_K8S_28", "CKV_K8S_37") and side == "checkov only" and any(
+        d.upper() == "ALL" for d in capabilities(cx, key, "drop")
+    )
+
+
+@explains("adding capability ALL adds SYS_ADMIN with the rest")
+def _add_all(check, side, key, cx):
+    return check == "CKV_K8S_39" and side == "harden only" and any(
+        "adds capability ALL" in m for m in harden_messages(cx, key)
+    )
+
+
+@explains("a hostPath of `/` (or another parent) holds the runtime socket; checkov matches the socket path only")
+def _socket_parent(check, side, key, cx):
+    return check == "CKV_K8S_27" and side == "harden only" and any(
+        "which holds container runtime socket" in m for m in harden_messages(cx, key)
+    )
+
+
+@explains("an empty securityContext sets nothing; harden reports it as it reports a missing one")
+def _empty_security_context(check, side, key, cx):
+    return side == "harden only" and any(re.search(r"has an empty .*securityContext", m) for m in harden_messages(cx, key))
+
+
+@explains("a container's seccomp profile overrides the pod's: Unconfined on the container wins over the pod's default")
+def _container_seccomp(check, side, key, cx):
+    return check == "CKV_K8S_31" and side == "harden only" and any(
+        "seccomp profile to Unconfined" in m for m in harden_messages(cx, key)
+    )
+
+
+@explains("a sha256 digest has 64 hex digits: a shorter one pins nothing and the registry rejects the reference")
+def _bad_digest(check, side, key, cx):
+    return check == "CKV_K8S_43" and side == "harden only" and any(
+        "digest is incomplete or malformed" in m for m in harden_messages(cx, key)
+    )
+
+
+@explains(
+    "`app.kubernetes.io/managed-by: Tiller` marks a release that Helm v2 installed, not the Tiller service; "
+    "harden reports the Service that exposes Tiller"
+)
+def _tiller_label(check, side, key, cx):
+    return check == "CKV_K8S_44" and side == "checkov only" and "tiller" not in key[2].lower()
+
+
+@explains("`bind` means something on roles and clusterroles only: on rolebindings it grants nothing")
+def _bind_on_bindings(check, side, key, cx):
+    obj = parsed(cx, key) or {}
+    rules = obj.get("rules") if isinstance(obj, dict) else None
+    return check == "CKV_K8S_157" and side == "checkov only" and isinstance(rules, list) and not any(
+        isinstance(r, dict)
+        and "bind" in (r.get("verbs") or []) + ["*" for v in (r.get("verbs") or []) if v == "*"]
+        and set(r.get("resources") or []) & {"roles", "clusterroles", "*"}
+        for r in rules
     )
 
 
@@ -299,6 +466,106 @@ def _rbac_graph(check, side, key, cx):
     )
 
 
+@explains(
+    "the Role or ClusterRole this binding names, in the same folder, grants no such right as harden reads it "
+    "(a namespaced Role cannot grant cluster-scoped nodes/proxy; services/status lives in the core API "
+    "group); checkov joins the binding to a same-named role of another folder of the corpus"
+)
+def _rbac_other_role(check, side, key, cx):
+    if not (check.startswith("CKV2_K8S_") and side == "checkov only" and key[1].endswith("Binding")):
+        return False
+    obj = parsed(cx, key) or {}
+    ref = (obj.get("roleRef") or {}).get("name") if isinstance(obj, dict) else None
+    folder = os.path.dirname(key[0])
+    return any(
+        os.path.dirname(k[0]) == folder and k[1] in ("Role", "ClusterRole") and k[2] == ref for k in cx["code"]
+    )
+
+
+@explains("checkov passes init containers; harden asks the same of every container a pod runs")
+def _init_containers(check, side, key, cx):
+    said = harden_messages(cx, key)
+    return side == "harden only" and bool(said) and all(m.startswith("init container") for m in said)
+
+
+@explains(
+    "the retention flags default to 0, which keeps audit logs without limit; harden reports only a "
+    "written value below the benchmark's"
+)
+def _audit_retention_default(check, side, key, cx):
+    flag = {"CKV_K8S_92": "--audit-log-maxage", "CKV_K8S_93": "--audit-log-maxbackup", "CKV_K8S_94": "--audit-log-maxsize"}
+    text = cx["code"].get(key, "")
+    return check in flag and side == "checkov only" and "--audit-log-path" in text and flag[check] not in text
+
+
+@explains("the flag takes any file name; checkov requires one ending in `.pem`")
+def _pem(check, side, key, cx):
+    flag = {"CKV_K8S_97": "service-account-key-file", "CKV_K8S_110": "service-account-private-key-file",
+            "CKV_K8S_111": "root-ca-file"}.get(check)
+    match = flag and re.search(r"--" + flag + r"=(\S+)", cx["code"].get(key, ""))
+    return side == "checkov only" and bool(match) and not match.group(1).strip("'\"").endswith(".pem")
+
+
+@explains(
+    "CIS asks for --event-qps 0 (no limit) or a level that captures events: harden reports a limit low "
+    "enough to drop events; checkov fails any value above 5 and passes lower ones"
+)
+def _event_qps(check, side, key, cx):
+    return check == "CKV_K8S_147"
+
+
+@explains("an AdmissionConfiguration enables nothing by itself: harden checks --enable-admission-plugins on kube-apiserver")
+def _admission_configuration(check, side, key, cx):
+    return check == "CKV_K8S_78" and key[1] == "AdmissionConfiguration"
+
+
+@explains(
+    "with `hostUsers: false` the container's root is an unprivileged user on the host; Pod Security "
+    "relaxes its run-as-non-root control for such pods"
+)
+def _user_namespace(check, side, key, cx):
+    spec = pod_spec(parsed(cx, key)) or {}
+    return check in ("CKV_K8S_23", "CKV_K8S_40") and side == "checkov only" and spec.get("hostUsers") is False
+
+
+@explains("binding the group system:serviceaccounts binds every default ServiceAccount with the rest")
+def _all_service_accounts(check, side, key, cx):
+    return check == "CKV_K8S_42" and side == "harden only" and any(
+        "system:serviceaccounts" in m for m in harden_messages(cx, key)
+    )
+
+
+@explains("checkov's CKV_K8S_49 inspects only the first rule of a role; harden reads every rule")
+def _first_rule_only(check, side, key, cx):
+    obj = parsed(cx, key) or {}
+    rules = obj.get("rules") if isinstance(obj, dict) else None
+    if check != "CKV_K8S_49" or side != "harden only" or not isinstance(rules, list) or not rules:
+        return False
+    first = rules[0] if isinstance(rules[0], dict) else {}
+    return "*" not in [v for field in ("apiGroups", "resources", "verbs") for v in (first.get(field) or [])]
+
+
+@explains(
+    "a ServiceAccount of this name and namespace in the run turns automounting off for the pods that use "
+    "it (the shared corpus is one run, so accounts of unrelated projects with the same name count too)"
+)
+def _same_named_account(check, side, key, cx):
+    if check != "CKV_K8S_38" or side != "checkov only":
+        return False
+    obj = parsed(cx, key) or {}
+    namespace = (obj.get("metadata") or {}).get("namespace") if isinstance(obj, dict) else None
+    spec = pod_spec(obj) or {}
+    account = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
+    for other in cx["code"]:
+        if other[1] == "ServiceAccount" and other[2] == account:
+            sa = parsed(cx, other) or {}
+            if isinstance(sa, dict) and sa.get("automountServiceAccountToken") is False and (
+                sa.get("metadata") or {}
+            ).get("namespace") == namespace:
+                return True
+    return False
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dir", nargs="?", default=os.path.join(HERE, "..", "shared", "corpus", "k8s"))
@@ -306,6 +573,9 @@ def main():
     parser.add_argument("--checkov")
     parser.add_argument("--checkov-json")
     parser.add_argument("--show-explained", action="store_true", help="list explained differences too")
+    parser.add_argument(
+        "--verbose", action="store_true", help="with each unexplained difference, what harden's mapped rules said"
+    )
     args = parser.parse_args()
     directory = os.path.abspath(args.dir)
 
@@ -344,6 +614,9 @@ def main():
                 reason = next((r for r, p in EXPLANATIONS if p(check, side, key, cx)), None)
                 row = f"{check}: {side}: {os.path.relpath(key[0], HERE)} {key[1]}/{key[2]}"
                 if reason is None:
+                    if args.verbose:
+                        said = harden_messages(cx, key) or ["(nothing)"]
+                        row += "".join(f"\n    harden: {m}" for m in said)
                     unexplained.append(row)
                     open_count += 1
                 else:
@@ -357,6 +630,13 @@ def main():
     print("Explained differences:")
     for (check, side, reason), count in sorted(explained.items()):
         print(f"  {check:12} {side:13} {count:>5}  {reason}")
+    print()
+    print("By reason:")
+    by_reason = collections.Counter()
+    for (_, _, reason), count in explained.items():
+        by_reason[reason] += count
+    for reason, count in by_reason.most_common():
+        print(f"  {count:>5}  {reason}")
     if args.show_explained:
         print("\n".join(explained_rows))
     if unexplained:

@@ -4,12 +4,17 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::config;
 use crate::engine::{self, FileStatus, KubeVersion, Selection, Settings, Severity};
 use crate::report::{Format, Report};
 use crate::{LintOptions, lint_paths};
+
+mod outputs;
+mod stdin;
+
+pub use outputs::Destination;
 
 /// Finds security-hardening mistakes in Kubernetes manifests, Helm charts and
 /// Dockerfiles, offline, and points at the line to change.
@@ -44,15 +49,22 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// Files or directories to check.
+    /// Files or directories to check; `-` reads one file from standard input.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Output format [default: github when GITHUB_ACTIONS=true, else human].
+    /// Output format, repeatable [default: github when GITHUB_ACTIONS=true, else human].
     #[arg(long, value_enum)]
-    pub format: Option<Format>,
-    /// Write the report to FILE instead of standard output.
+    pub format: Vec<Format>,
+    /// Write the report of the --format just before this option to FILE.
     #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    pub output: Vec<PathBuf>,
+    /// The name of the file read from standard input with `-`: its kind
+    /// (manifest or Dockerfile) and the path findings show.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+    /// Command-line positions of each --format and --output (filled by `parse`).
+    #[arg(skip)]
+    pub positions: Positions,
     /// Findings at or above this severity make the exit status 1 [default: low].
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
@@ -101,6 +113,35 @@ pub struct LintArgs {
     /// Write the current findings to a baseline file, and exit 0.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+}
+
+/// Where `--format` and `--output` stood on the command line, so that each
+/// output is paired with the format before it.
+#[derive(Clone, Debug, Default)]
+pub struct Positions {
+    pub formats: Vec<usize>,
+    pub outputs: Vec<usize>,
+}
+
+/// Parses the command line, keeping the order of `--format` and `--output`.
+pub fn parse() -> Result<Cli, clap::Error> {
+    parse_from(std::env::args_os())
+}
+
+pub fn parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let matches = Cli::command().try_get_matches_from(args)?;
+    let mut cli = Cli::from_arg_matches(&matches)?;
+    if let (Command::Lint(args), Some(("lint", sub))) = (&mut cli.command, matches.subcommand()) {
+        args.positions = Positions {
+            formats: sub.indices_of("format").into_iter().flatten().collect(),
+            outputs: sub.indices_of("output").into_iter().flatten().collect(),
+        };
+    }
+    Ok(cli)
 }
 
 #[derive(Debug, Args)]
@@ -182,15 +223,25 @@ fn usage_error(message: impl std::fmt::Display) -> std::io::Result<ExitStatus> {
 }
 
 fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
-    let format = args.format.unwrap_or_else(|| {
-        if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
-            Format::Github
-        } else {
-            Format::Human
-        }
-    });
+    let default = if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+        Format::Github
+    } else {
+        Format::Human
+    };
+    let destinations = match outputs::pair(
+        &positioned(&args.positions.formats, &args.format, 0),
+        &positioned(&args.positions.outputs, &args.output, 1),
+        default,
+    ) {
+        Ok(destinations) => destinations,
+        Err(message) => return usage_error(message),
+    };
+    let (paths, stdin) = match stdin::take(&args.paths, args.stdin_filename.as_deref()) {
+        Ok(taken) => taken,
+        Err(message) => return usage_error(message),
+    };
     let cwd = std::env::current_dir()?;
-    let (options, fail_on) = match options(&args, &cwd) {
+    let (mut options, fail_on) = match options(&args, paths, &cwd) {
         Ok(found) => found,
         Err(messages) => {
             for message in messages {
@@ -199,6 +250,7 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
             return Ok(ExitStatus::Error);
         }
     };
+    options.stdin = stdin;
     let result = match lint_paths(&options) {
         Ok(result) => result,
         Err(message) => return usage_error(message),
@@ -226,12 +278,11 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            args.output.is_none()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 && std::io::stdout().is_terminal()
         }
     };
-    let report = Report {
+    let mut report = Report {
         registry: engine::registry(),
         enabled: &result.enabled,
         findings: &result.findings,
@@ -268,33 +319,35 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
             }
         }
     }
-    let statistics = args
-        .statistics
-        .then(|| crate::report::statistics(engine::registry(), &result.findings));
-    match &args.output {
-        Some(path) => {
-            let file = std::fs::File::create(path).map_err(|e| {
-                std::io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
-            })?;
-            let mut out = std::io::BufWriter::new(file);
-            report.write(format, &mut out)?;
-            out.flush()?;
-            if let Some(table) = &statistics {
-                std::io::stdout().lock().write_all(table.as_bytes())?;
+    for destination in &destinations {
+        match &destination.file {
+            Some(path) => {
+                let file = std::fs::File::create(path).map_err(|e| {
+                    std::io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
+                })?;
+                let mut out = std::io::BufWriter::new(file);
+                report.color = args.color == ColorChoice::Always;
+                report.write(destination.format, &mut out)?;
+                out.flush()?;
+            }
+            None => {
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                report.color = color;
+                report.write(destination.format, &mut out)?;
+                out.flush()?;
             }
         }
-        None => {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            report.write(format, &mut out)?;
-            match &statistics {
-                // A machine-readable report stays one document.
-                Some(table) if matches!(format, Format::Json | Format::Sarif) => {
-                    std::io::stderr().lock().write_all(table.as_bytes())?;
-                }
-                Some(table) => out.write_all(table.as_bytes())?,
-                None => {}
-            }
-            out.flush()?;
+    }
+    if args.statistics {
+        let table = crate::report::statistics(engine::registry(), &result.findings);
+        // A machine-readable report on standard output stays one document.
+        let machine = destinations.iter().any(|d| {
+            d.file.is_none() && matches!(d.format, Format::Json | Format::Sarif | Format::Junit)
+        });
+        if machine {
+            std::io::stderr().lock().write_all(table.as_bytes())?;
+        } else {
+            std::io::stdout().lock().write_all(table.as_bytes())?;
         }
     }
     for error in &result.errors {
@@ -313,7 +366,11 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
 
 /// The options of a run: the configuration file's, overridden by the flags.
 /// Errors are complete messages (with file, line and column for the file).
-fn options(args: &LintArgs, cwd: &Path) -> Result<(LintOptions, Severity), Vec<String>> {
+fn options(
+    args: &LintArgs,
+    paths: Vec<PathBuf>,
+    cwd: &Path,
+) -> Result<(LintOptions, Severity), Vec<String>> {
     let registry = engine::registry();
     let path = match (&args.config, args.isolated) {
         (Some(path), _) => Some(path.clone()),
@@ -330,7 +387,7 @@ fn options(args: &LintArgs, cwd: &Path) -> Result<(LintOptions, Severity), Vec<S
         eprintln!("harden: configuration {}", config.file.path);
     }
     let mut options = LintOptions {
-        paths: args.paths.clone(),
+        paths,
         dockerfile_globs: args.dockerfile_glob.clone(),
         threads: args.threads,
         ..LintOptions::default()
@@ -394,6 +451,19 @@ fn init(dir: &Path) -> std::io::Result<ExitStatus> {
         crate::discover::display_path(&path, Path::new("."))
     );
     Ok(ExitStatus::Success)
+}
+
+/// Values of a repeated option with their command-line positions. Without
+/// positions (a `Cli` built by hand) the n-th output follows the n-th format.
+fn positioned<T: Clone>(positions: &[usize], values: &[T], offset: usize) -> Vec<(usize, T)> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, value)| {
+            let position = positions.get(i).copied().unwrap_or(2 * i + offset);
+            (position, value.clone())
+        })
+        .collect()
 }
 
 fn rules(args: RulesArgs) -> std::io::Result<ExitStatus> {

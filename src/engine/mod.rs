@@ -18,6 +18,7 @@ pub use finding::{Cx, Finding, KubeVersion, Label, SetCx, Settings};
 pub use rule::{CheckSpec, Docs, RuleSpec, Severity, Target};
 pub use run::{
     FileOutcome, FileStatus, MAX_FILE_BYTES, Unreadable, input_finding, lint_source, read_source,
+    source_from_bytes,
 };
 pub use selection::Selection;
 

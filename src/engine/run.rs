@@ -68,8 +68,23 @@ pub fn read_source(path: &Path, display: &str) -> Result<Arc<SourceFile>, Unread
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| unreadable(String::new(), 0, format!("cannot read file: {e}")))?;
+    source_from_bytes(bytes, display)
+}
+
+/// Turns bytes read elsewhere (standard input) into a source file, with the
+/// same size limit and decoding as files on disk.
+pub fn source_from_bytes(bytes: Vec<u8>, display: &str) -> Result<Arc<SourceFile>, Unreadable> {
+    let unreadable = |text: String, offset: u32, message: String| Unreadable {
+        file: Arc::new(SourceFile::new(display, text)),
+        offset,
+        message,
+    };
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(unreadable(String::new(), 0, too_large()));
+        let message = format!(
+            "file is larger than the {} MiB limit; not read",
+            MAX_FILE_BYTES / (1024 * 1024)
+        );
+        return Err(unreadable(String::new(), 0, message));
     }
     decode(bytes, display).map_err(|(text, offset, message)| unreadable(text, offset, message))
 }

@@ -1,12 +1,18 @@
 //! Output formats. Each format is one module that turns the sorted findings
 //! into text; none of them sees a rule's internals.
 
+mod areas;
+mod checklist;
 mod concise;
 mod github;
 mod human;
 mod json;
+mod junit;
+pub mod reference;
 mod sarif;
 mod statistics;
+
+pub use areas::{AREAS, Area, area_of};
 
 pub use sarif::MAX_RESULTS as MAX_SARIF_RESULTS;
 pub use statistics::statistics;
@@ -28,6 +34,25 @@ pub enum Format {
     Sarif,
     /// GitHub Actions annotations (the default when `GITHUB_ACTIONS=true`).
     Github,
+    /// JUnit XML: one test suite per enabled rule, one failing test case per finding.
+    Junit,
+    /// A Markdown hardening checklist by area, for a pull-request comment.
+    Checklist,
+}
+
+impl Format {
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Concise => "concise",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Junit => "junit",
+            Format::Checklist => "checklist",
+        }
+    }
 }
 
 /// Everything a format may print.
@@ -54,6 +79,8 @@ impl Report<'_> {
             Format::Json => json::write(self, out),
             Format::Sarif => sarif::write(self, out),
             Format::Github => github::write(self, out),
+            Format::Junit => junit::write(self, out),
+            Format::Checklist => checklist::write(self, out),
         }
     }
 
