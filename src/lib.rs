@@ -8,6 +8,7 @@
 
 pub mod checks;
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod dockerfile;
 pub mod engine;
@@ -37,6 +38,14 @@ pub struct LintOptions {
     pub rule_params: Vec<(String, serde_json::Value)>,
     /// Glob patterns of extra Dockerfile names (`*.docker`, `docker/*.build`).
     pub dockerfile_globs: Vec<String>,
+    /// Directories of custom rule files.
+    pub rules_dirs: Vec<PathBuf>,
+    /// How Helm charts are rendered.
+    pub helm: config::Helm,
+    /// Paths not to check.
+    pub exclude: Option<config::Exclude>,
+    /// Severity overrides, exceptions and the baseline.
+    pub filter: engine::Filter,
     /// A file read from standard input, checked besides `paths`.
     pub stdin: Option<StdinFile>,
     /// When not empty, only findings in these files (or below these
@@ -66,6 +75,10 @@ pub struct LintResult {
     pub root: PathBuf,
     /// Paths that could not be walked.
     pub errors: Vec<String>,
+    /// Findings left out because a comment, annotation or exception covers them.
+    pub suppressed: usize,
+    /// Findings left out because the baseline holds them.
+    pub baselined: usize,
 }
 
 impl LintResult {
@@ -109,7 +122,10 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
     let globs = globs
         .build()
         .map_err(|e| format!("invalid Dockerfile globs: {e}"))?;
-    let discovered = discover::discover(&paths, &cwd, &globs);
+    let mut discovered = discover::discover(&paths, &cwd, &globs);
+    if let Some(exclude) = &options.exclude {
+        exclude.apply(&mut discovered, &cwd);
+    }
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(threads) = options.threads {
         builder = builder.num_threads(threads.max(1));
@@ -147,8 +163,10 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
     let mut facts = engine::Facts::default();
     let mut records: Vec<Vec<checks::Record>> = registry.rules.iter().map(|_| Vec::new()).collect();
     let mut files = Vec::with_capacity(outcomes.len() + discovered.skipped.len());
+    let mut suppressions = Vec::new();
     for outcome in outcomes {
         findings.extend(outcome.findings);
+        suppressions.extend(outcome.suppressions);
         facts.extend(outcome.facts);
         for (rule, record) in outcome.records {
             records[rule].push(record);
@@ -167,6 +185,27 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
         }
     }
     findings.retain(|f| !f.unless.as_ref().is_some_and(|c| facts.holds(c)));
+    let roots: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| engine::suppress::normalize(&cwd.join(p)))
+        .collect();
+    let run = engine::suppress::Run {
+        registry,
+        enabled: &enabled,
+        cwd: &cwd,
+        roots: &roots,
+        today: engine::suppress::Date::today(),
+    };
+    let before = findings.len();
+    let unused = engine::suppress::apply(
+        &mut findings,
+        &suppressions,
+        &options.filter.exceptions,
+        &run,
+    );
+    let suppressed = before - findings.len();
+    findings.extend(unused);
+    options.filter.override_severity(registry, &mut findings);
     files.extend(
         discovered
             .skipped
@@ -196,12 +235,18 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
         findings.retain(|f| in_focus(&f.file.path, &focus));
     }
     sort_findings(&mut findings);
+    let baselined = match &options.filter.baseline {
+        Some(baseline) => baseline.filter(&mut findings),
+        None => 0,
+    };
     Ok(LintResult {
         findings,
         files,
         enabled,
         root: cwd,
         errors: discovered.errors,
+        suppressed,
+        baselined,
     })
 }
 
@@ -226,6 +271,7 @@ fn lint_stdin(
             findings: Vec::new(),
             facts: engine::Facts::default(),
             records: Vec::new(),
+            suppressions: Vec::new(),
         };
     }
     let name = display.rsplit(['/', '\\']).next().unwrap_or(display);
@@ -281,6 +327,7 @@ fn lint_read(
                 findings,
                 facts: engine::Facts::default(),
                 records: Vec::new(),
+                suppressions: Vec::new(),
             }
         }
     }

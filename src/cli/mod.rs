@@ -1,11 +1,12 @@
 //! The command line: arguments, commands and the exit status.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
+use crate::config;
 use crate::engine::{self, FileStatus, KubeVersion, Selection, Settings, Severity};
 use crate::report::{Format, Report};
 use crate::{LintOptions, lint_paths};
@@ -35,6 +36,15 @@ pub enum Command {
         /// The rule id, e.g. no-privileged-container.
         rule: String,
     },
+    /// Write a commented starter .harden.yaml.
+    Init {
+        /// The directory to write it in.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Print the JSON Schema of .harden.yaml.
+    #[command(hide = true)]
+    ConfigSchema,
 }
 
 #[derive(Debug, Args)]
@@ -55,9 +65,9 @@ pub struct LintArgs {
     /// Command-line positions of each --format and --output (filled by `parse`).
     #[arg(skip)]
     pub positions: Positions,
-    /// Findings at or above this severity make the exit status 1.
-    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_severity)]
-    pub fail_on: Severity,
+    /// Findings at or above this severity make the exit status 1 [default: low].
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
     /// Exit 0 even when there are findings.
     #[arg(long)]
     pub exit_zero: bool,
@@ -70,9 +80,9 @@ pub struct LintArgs {
     /// Do not run these rules (ids or tags).
     #[arg(long, value_delimiter = ',', value_name = "RULE|TAG")]
     pub ignore: Vec<String>,
-    /// Kubernetes version whose rules apply (e.g. 1.30).
-    #[arg(long, value_name = "VERSION", value_parser = parse_kube_version, default_value = "1.37")]
-    pub kube_version: KubeVersion,
+    /// Kubernetes version whose rules apply (e.g. 1.30) [default: 1.37].
+    #[arg(long, value_name = "VERSION", value_parser = parse_kube_version)]
+    pub kube_version: Option<KubeVersion>,
     /// Also treat files matching this glob as Dockerfiles (repeatable), e.g. `*.docker`.
     #[arg(long, value_name = "GLOB")]
     pub dockerfile_glob: Vec<String>,
@@ -88,6 +98,21 @@ pub struct LintArgs {
     /// Print findings only, no summary.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Read this configuration file instead of looking for .harden.yaml.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+    /// Ignore every configuration file.
+    #[arg(long)]
+    pub isolated: bool,
+    /// After the findings, print how many each rule reported.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Report only findings that this baseline file does not hold.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Write the current findings to a baseline file, and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 /// Where `--format` and `--output` stood on the command line, so that each
@@ -171,6 +196,16 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Lint(args) => lint(*args),
         Command::Rules(args) => rules(args),
         Command::Explain { rule } => explain(&rule),
+        Command::Init { dir } => init(&dir),
+        Command::ConfigSchema => {
+            let mut text =
+                serde_json::to_string_pretty(&config::schema::json_schema()).unwrap_or_default();
+            text.push('\n');
+            std::io::stdout()
+                .lock()
+                .write_all(text.as_bytes())
+                .map(|()| ExitStatus::Success)
+        }
     };
     match result {
         Ok(status) => status,
@@ -205,27 +240,40 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
         Ok(taken) => taken,
         Err(message) => return usage_error(message),
     };
-    let mut options = LintOptions {
-        paths,
-        cwd: None,
-        selection: Selection {
-            select: args.select.clone(),
-            extend_select: args.extend_select.clone(),
-            ignore: args.ignore.clone(),
-        },
-        settings: Settings {
-            kube_version: args.kube_version,
-        },
-        threads: args.threads,
-        rule_params: Vec::new(),
-        dockerfile_globs: args.dockerfile_glob.clone(),
-        ..LintOptions::default()
+    let cwd = std::env::current_dir()?;
+    let (mut options, fail_on) = match options(&args, paths, &cwd) {
+        Ok(found) => found,
+        Err(messages) => {
+            for message in messages {
+                eprintln!("harden: error: {message}");
+            }
+            return Ok(ExitStatus::Error);
+        }
     };
     options.stdin = stdin;
     let result = match lint_paths(&options) {
         Ok(result) => result,
         Err(message) => return usage_error(message),
     };
+    if let Some(path) = &args.write_baseline {
+        if !result.errors.is_empty() {
+            for error in &result.errors {
+                eprintln!("harden: error: {error}");
+            }
+            return Ok(ExitStatus::Error);
+        }
+        std::fs::write(path, engine::Baseline::render(&result.findings)).map_err(|e| {
+            std::io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
+        })?;
+        if !args.quiet {
+            eprintln!(
+                "harden: wrote {} findings to the baseline {}",
+                result.findings.len(),
+                path.display()
+            );
+        }
+        return Ok(ExitStatus::Success);
+    }
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -245,6 +293,24 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
     };
     if args.verbose {
         let mut stderr = std::io::stderr().lock();
+        let count = |n: usize| match n {
+            1 => "1 finding".to_string(),
+            n => format!("{n} findings"),
+        };
+        if result.suppressed > 0 {
+            writeln!(
+                stderr,
+                "harden: {} left out: comments, annotations or exceptions cover them",
+                count(result.suppressed)
+            )?;
+        }
+        if result.baselined > 0 {
+            writeln!(
+                stderr,
+                "harden: {} left out: the baseline holds them",
+                count(result.baselined)
+            )?;
+        }
         for (path, status) in &result.files {
             if let FileStatus::Skipped(reason) = status {
                 writeln!(stderr, "harden: skipped {path}: {reason}")?;
@@ -272,18 +338,119 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
             }
         }
     }
+    if args.statistics {
+        let table = crate::report::statistics(engine::registry(), &result.findings);
+        // A machine-readable report on standard output stays one document.
+        let machine = destinations.iter().any(|d| {
+            d.file.is_none() && matches!(d.format, Format::Json | Format::Sarif | Format::Junit)
+        });
+        if machine {
+            std::io::stderr().lock().write_all(table.as_bytes())?;
+        } else {
+            std::io::stdout().lock().write_all(table.as_bytes())?;
+        }
+    }
     for error in &result.errors {
         eprintln!("harden: error: {error}");
     }
     if !result.errors.is_empty() {
         return Ok(ExitStatus::Error);
     }
-    let failing = result.findings.iter().any(|f| f.severity >= args.fail_on);
+    let failing = result.findings.iter().any(|f| f.severity >= fail_on);
     Ok(if failing && !args.exit_zero {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
     })
+}
+
+/// The options of a run: the configuration file's, overridden by the flags.
+/// Errors are complete messages (with file, line and column for the file).
+fn options(
+    args: &LintArgs,
+    paths: Vec<PathBuf>,
+    cwd: &Path,
+) -> Result<(LintOptions, Severity), Vec<String>> {
+    let registry = engine::registry();
+    let path = match (&args.config, args.isolated) {
+        (Some(path), _) => Some(path.clone()),
+        (None, false) => config::discover(cwd),
+        (None, true) => None,
+    };
+    let config = match &path {
+        Some(path) => Some(config::load(path, cwd, registry).map_err(|e| e.messages)?),
+        None => None,
+    };
+    if let Some(config) = &config
+        && args.verbose
+    {
+        eprintln!("harden: configuration {}", config.file.path);
+    }
+    let mut options = LintOptions {
+        paths,
+        dockerfile_globs: args.dockerfile_glob.clone(),
+        threads: args.threads,
+        ..LintOptions::default()
+    };
+    let mut kube_version = None;
+    let mut fail_on = None;
+    if let Some(config) = config {
+        // A rule named on the command line runs even if the file ignores it.
+        let named = |n: &String| args.select.contains(n) || args.extend_select.contains(n);
+        options.selection = Selection {
+            select: config.select.unwrap_or_default(),
+            extend_select: config.extend_select,
+            ignore: config.ignore.into_iter().filter(|n| !named(n)).collect(),
+        };
+        options.rule_params = config.rule_params;
+        options.rules_dirs = config.rules_dirs;
+        options.helm = config.helm;
+        options.exclude = config.exclude;
+        options.filter.severity = config.severity;
+        options.filter.exceptions = config.exceptions;
+        kube_version = config.kube_version;
+        fail_on = config.fail_on;
+    }
+    if !args.select.is_empty() {
+        options.selection.select = args.select.clone();
+    }
+    options
+        .selection
+        .extend_select
+        .extend(args.extend_select.iter().cloned());
+    options.selection.ignore.extend(args.ignore.iter().cloned());
+    options.settings = Settings {
+        kube_version: args
+            .kube_version
+            .or(kube_version)
+            .unwrap_or(KubeVersion::LATEST),
+    };
+    if let Some(path) = &args.baseline {
+        options.filter.baseline = Some(engine::Baseline::read(path).map_err(|e| vec![e])?);
+    }
+    Ok((options, args.fail_on.or(fail_on).unwrap_or(Severity::Low)))
+}
+
+fn init(dir: &Path) -> std::io::Result<ExitStatus> {
+    if let Some(existing) = config::FILE_NAMES
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|p| p.exists())
+    {
+        return usage_error(format!(
+            "{} already exists; not overwriting it",
+            crate::discover::display_path(&existing, Path::new("."))
+        ));
+    }
+    let path = dir.join(config::FILE_NAMES[0]);
+    std::fs::write(&path, config::STARTER).map_err(|e| {
+        std::io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
+    })?;
+    println!(
+        "harden: wrote {}",
+        crate::discover::display_path(&path, Path::new("."))
+    );
+    Ok(ExitStatus::Success)
 }
 
 /// Values of a repeated option with their command-line positions. Without

@@ -34,6 +34,8 @@ pub struct FileOutcome {
     pub facts: Facts,
     /// What set rules kept of this file's objects, by rule index.
     pub records: Vec<(usize, crate::checks::Record)>,
+    /// Inline comments and annotations, applied once every finding is known.
+    pub suppressions: Vec<super::suppress::Suppression>,
 }
 
 /// Why a file could not be turned into text.
@@ -185,6 +187,11 @@ pub fn lint_source(
     let mut facts = Facts::default();
     let mut records = Vec::new();
     let duplicate_rule = registry.index_of("duplicate-key");
+    let mut suppressions = if file.text.contains("harden:ignore") {
+        super::suppress::inline_comments(file)
+    } else {
+        Vec::new()
+    };
     for document in &parsed.documents {
         let objects = Object::all_in(document);
         if objects.is_empty() {
@@ -213,6 +220,11 @@ pub fn lint_source(
         }
         for object in &objects {
             facts.observe(object);
+            suppressions.extend(super::suppress::annotations(
+                file,
+                object,
+                &object_identity(object),
+            ));
             for (index, rule) in registry.rules.iter().enumerate() {
                 if !enabled[index] || matches!(rule.spec.target, Target::File | Target::Dockerfile)
                 {
@@ -263,6 +275,7 @@ pub fn lint_source(
         findings,
         facts,
         records,
+        suppressions,
     }
 }
 
