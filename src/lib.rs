@@ -37,6 +37,13 @@ pub struct LintOptions {
     pub rule_params: Vec<(String, serde_json::Value)>,
     /// Glob patterns of extra Dockerfile names (`*.docker`, `docker/*.build`).
     pub dockerfile_globs: Vec<String>,
+    /// Renders Helm charts; without one, charts get only the chart rules.
+    pub renderer: Option<std::sync::Arc<dyn helm::lint::ChartRenderer>>,
+    /// Values files (names in each chart, or paths), each rendered as its
+    /// own values set over the chart defaults.
+    pub values: Vec<PathBuf>,
+    /// Leave out findings in dependencies vendored under a chart's `charts/`.
+    pub exclude_subcharts: bool,
 }
 
 /// The outcome of a lint run.
@@ -107,14 +114,16 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
         discovered
             .files
             .par_iter()
-            .map(|candidate| lint_candidate(candidate, registry, &enabled, &options.settings))
+            .map(|candidate| lint_candidate(candidate, registry, &enabled, options))
             .collect()
     });
     let mut findings = Vec::new();
     let mut facts = engine::Facts::default();
     let mut records: Vec<Vec<checks::Record>> = registry.rules.iter().map(|_| Vec::new()).collect();
     let mut files = Vec::with_capacity(outcomes.len() + discovered.skipped.len());
+    let mut renders = Vec::new();
     for outcome in outcomes {
+        renders.extend(outcome.renders);
         findings.extend(outcome.findings);
         facts.extend(outcome.facts);
         for (rule, record) in outcome.records {
@@ -133,6 +142,7 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
             rule.check.check_set(&mut cx, &records[index]);
         }
     }
+    remap_rendered(&mut findings, &renders, options.exclude_subcharts);
     findings.retain(|f| !f.unless.as_ref().is_some_and(|c| facts.holds(c)));
     files.extend(
         discovered
@@ -151,17 +161,58 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
     })
 }
 
+/// Set rules report on the rendered text of charts: move those findings to
+/// the template and values lines as the per-object findings were.
+fn remap_rendered(
+    findings: &mut Vec<Finding>,
+    renders: &[std::sync::Arc<helm::lint::RenderMap>],
+    exclude_subcharts: bool,
+) {
+    if renders.is_empty() {
+        return;
+    }
+    let by_file: std::collections::HashMap<*const source::SourceFile, &helm::lint::RenderMap> =
+        renders
+            .iter()
+            .map(|m| (std::sync::Arc::as_ptr(&m.rendered), m.as_ref()))
+            .collect();
+    findings.retain_mut(|finding| {
+        let Some(map) = by_file.get(&std::sync::Arc::as_ptr(&finding.file)) else {
+            return true;
+        };
+        map.remap(finding);
+        !(exclude_subcharts && map.in_subchart)
+    });
+}
+
 fn lint_candidate(
     candidate: &discover::Candidate,
     registry: &engine::Registry,
     enabled: &[bool],
-    settings: &Settings,
+    options: &LintOptions,
 ) -> engine::FileOutcome {
+    let settings = &options.settings;
+    if candidate.kind == discover::FileKind::Chart {
+        let charts = engine::ChartSettings {
+            renderer: options.renderer.as_deref(),
+            values_sets: &options.values,
+            exclude_subcharts: options.exclude_subcharts,
+        };
+        return engine::lint_chart(
+            &candidate.path,
+            &candidate.display,
+            registry,
+            enabled,
+            settings,
+            &charts,
+        );
+    }
     match engine::read_source(&candidate.path, &candidate.display) {
         Ok(file) => match candidate.kind {
             discover::FileKind::Dockerfile => {
                 engine::lint_dockerfile(&file, registry, enabled, settings)
             }
+            discover::FileKind::Values => engine::lint_values(&file, registry, enabled, settings),
             _ => engine::lint_source(&file, registry, enabled, settings),
         },
         Err(unreadable) => {
@@ -182,6 +233,7 @@ fn lint_candidate(
                 findings,
                 facts: engine::Facts::default(),
                 records: Vec::new(),
+                renders: Vec::new(),
             }
         }
     }

@@ -64,6 +64,14 @@ pub struct LintArgs {
     /// Also treat files matching this glob as Dockerfiles (repeatable), e.g. `*.docker`.
     #[arg(long, value_name = "GLOB")]
     pub dockerfile_glob: Vec<String>,
+    /// Also render each Helm chart with this values file over its defaults
+    /// (a file in the chart, e.g. `values-production.yaml`, or a path);
+    /// repeatable, one values set each.
+    #[arg(long = "values", short = 'f', value_name = "FILE")]
+    pub values: Vec<PathBuf>,
+    /// Leave out findings in dependencies vendored under a chart's `charts/`.
+    #[arg(long)]
+    pub exclude_subcharts: bool,
     /// Worker threads (all cores by default).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -168,6 +176,9 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
         threads: args.threads,
         rule_params: Vec::new(),
         dockerfile_globs: args.dockerfile_glob.clone(),
+        renderer: crate::helm::lint::default_renderer(),
+        values: args.values.clone(),
+        exclude_subcharts: args.exclude_subcharts,
     };
     let result = match lint_paths(&options) {
         Ok(result) => result,

@@ -61,6 +61,7 @@ pub fn lint_dockerfile(
         findings,
         facts: Facts::default(),
         records: Vec::new(),
+        renders: Vec::new(),
     }
 }
 

@@ -34,6 +34,9 @@ pub struct FileOutcome {
     pub facts: Facts,
     /// What set rules kept of this file's objects, by rule index.
     pub records: Vec<(usize, crate::checks::Record)>,
+    /// For a rendered chart: how to map findings of set rules in its
+    /// rendered text back to template and values lines.
+    pub renders: Vec<Arc<crate::helm::lint::RenderMap>>,
 }
 
 /// Why a file could not be turned into text.
@@ -123,6 +126,7 @@ pub fn input_finding(file: &Arc<SourceFile>, offset: u32, message: String) -> Fi
         span: Span::new(offset, end),
         message,
         labels: Vec::new(),
+        related: Vec::new(),
         object: None,
         path: String::new(),
         unless: None,
@@ -171,7 +175,11 @@ pub fn lint_source(
         for object in &objects {
             facts.observe(object);
             for (index, rule) in registry.rules.iter().enumerate() {
-                if !enabled[index] || matches!(rule.spec.target, Target::File | Target::Dockerfile)
+                if !enabled[index]
+                    || matches!(
+                        rule.spec.target,
+                        Target::File | Target::Dockerfile | Target::Chart
+                    )
                 {
                     continue;
                 }
@@ -220,6 +228,7 @@ pub fn lint_source(
         findings,
         facts,
         records,
+        renders: Vec::new(),
     }
 }
 
