@@ -76,13 +76,85 @@ pub fn lint_chart(
             &mut findings,
             &mut outcome,
         );
+    } else if let Some(rule) = registry
+        .index_of("helm-render-error")
+        .filter(|&r| enabled[r])
+    {
+        // Without a renderer, still say when Helm could not even load the chart.
+        for (file, span, message) in load_errors(&chart) {
+            let mut finding = render_error_finding(
+                &chart,
+                &HashMap::new(),
+                registry,
+                rule,
+                &RenderError {
+                    message,
+                    template: None,
+                    line: 0,
+                    col: 0,
+                },
+                None,
+            );
+            finding.file = file;
+            finding.span = span;
+            findings.push(finding);
+        }
     }
-    attribute_subcharts(&chart, registry, enabled, settings, &mut findings);
     if charts.exclude_subcharts {
         findings.retain(|f| !in_subchart(&chart, &f.file.path));
+    } else {
+        attribute_subcharts(&chart, registry, enabled, settings, &mut findings);
     }
     outcome.findings = findings;
     outcome
+}
+
+/// What stops Helm from loading a chart, found without rendering: a
+/// `Chart.yaml` or `values.yaml` that is not YAML, and the metadata Helm
+/// requires (`apiVersion`, `name`, `version`).
+fn load_errors(chart: &ChartFiles) -> Vec<(Arc<SourceFile>, Span, String)> {
+    let mut out = Vec::new();
+    let Some(chart_yaml) = &chart.chart_yaml else {
+        return out;
+    };
+    let at = |offset: u32| Span::new(offset, offset);
+    if let Some(error) = &chart_yaml.error {
+        out.push((
+            Arc::clone(&chart_yaml.file),
+            at(error.offset),
+            format!("cannot load Chart.yaml: {}", error.message),
+        ));
+        return out;
+    }
+    match chart_yaml.root() {
+        None => out.push((
+            Arc::clone(&chart_yaml.file),
+            at(0),
+            "cannot load Chart.yaml: it is not a mapping".to_string(),
+        )),
+        Some(root) => {
+            for field in ["apiVersion", "name", "version"] {
+                if root.get(field).and_then(|v| v.as_text()).is_none() {
+                    out.push((
+                        Arc::clone(&chart_yaml.file),
+                        Span::new(root.span().start, root.span().start),
+                        format!("validation: chart.metadata.{field} is required"),
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(values) = chart.values.first()
+        && chart.relative(&values.file) == "values.yaml"
+        && let Some(error) = &values.error
+    {
+        out.push((
+            Arc::clone(&values.file),
+            at(error.offset),
+            format!("cannot load values.yaml: {}", error.message),
+        ));
+    }
+    out
 }
 
 /// Unreadable files and YAML errors of `Chart.yaml`, `Chart.lock` and the
@@ -475,12 +547,9 @@ fn attribute_subcharts(
             .iter()
             .filter(|f| f.file.path.starts_with(&prefix))
             .count();
-        if count == 0 {
+        let Some(directory) = &sub.dependency else {
             continue;
-        }
-        if sub.dependency.is_none() {
-            continue;
-        }
+        };
         let (file, span) =
             crate::checks::dependency_entry(chart, &sub.name()).unwrap_or_else(|| {
                 match &sub.chart_yaml {
@@ -491,7 +560,7 @@ fn attribute_subcharts(
                     ),
                 }
             });
-        notes.push((file, span, sub.name(), sub.display.clone(), count));
+        notes.push((file, span, sub.name(), format!("charts/{directory}"), count));
     }
     let mut cx = SetCx {
         settings,
@@ -500,15 +569,18 @@ fn attribute_subcharts(
         findings,
     };
     for (file, span, name, display, count) in notes {
-        let findings = if count == 1 { "finding" } else { "findings" };
-        cx.report(
-            &file,
-            span,
-            None,
-            format!(
-                "{count} {findings} under {display}/ come from the vendored dependency \"{name}\"; fix them upstream or leave them out with --exclude-subcharts"
+        let message = match count {
+            0 => format!(
+                "{display}/ is the vendored dependency \"{name}\"; its findings are attributed to it"
             ),
-        );
+            1 => {
+                format!("1 finding under {display}/ comes from the vendored dependency \"{name}\"")
+            }
+            n => format!(
+                "{n} findings under {display}/ come from the vendored dependency \"{name}\""
+            ),
+        };
+        cx.report(&file, span, None, message);
     }
 }
 

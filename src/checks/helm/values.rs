@@ -222,7 +222,10 @@ impl Check for ValuesImageTag {
                     }
                     continue;
                 }
-                if !node.is_map() || node.get("repository").is_none() {
+                // An image mapping; an environment file may set only its tag.
+                if !node.is_map()
+                    || (node.get("repository").is_none() && node.entry("tag").is_none())
+                {
                     continue;
                 }
                 let digest = node
