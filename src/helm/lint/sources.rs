@@ -128,7 +128,7 @@ impl ChartFiles {
         chart.templates = chart.read_templates();
         if depth < MAX_DEPTH {
             for (name, path, is_dir) in sorted_entries(&dir.join("charts")) {
-                let shown = format!("{}/charts/{name}", chart.display);
+                let shown = chart.display_of(&format!("charts/{name}"));
                 if is_dir && regular_file(&path.join("Chart.yaml")) {
                     chart.subcharts.push(ChartFiles::load_at(
                         &path,
