@@ -144,7 +144,10 @@ impl Chart {
 /// Loads the chart at `path`: a directory, or a `.tgz` archive.
 pub fn load(path: &Path, limits: &LoadLimits) -> Result<Chart, String> {
     let mut budget = Budget::new(limits);
-    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => format!("path {:?} not found", path.display().to_string()),
+        _ => format!("{}: {e}", path.display()),
+    })?;
     if meta.is_dir() {
         let files = read_dir(path, &mut budget)?;
         from_files(files, &path.display().to_string(), &mut budget, 0)
