@@ -46,16 +46,23 @@ pub fn build<'c>(chart: &'c Chart, name: &str, cx: &mut ValuesCx) -> Result<Node
         None => new_map(),
     };
     let declared_meta = &chart.metadata.dependencies;
+    // Helm's `IsCompatibleRange`: a subchart provides a dependency when the
+    // names agree and its version satisfies the declared range.
+    let provides = |dep: &super::chart::Dependency, sub: &Chart| {
+        dep.name == sub.name()
+            && super::semver::constraint_allows(&dep.version, &sub.metadata.version)
+                .unwrap_or(false)
+    };
     let mut deps = Vec::new();
     for sub in &chart.subcharts {
-        if !declared_meta.iter().any(|d| d.name == sub.name()) {
+        if !declared_meta.iter().any(|d| provides(d, sub)) {
             deps.push(build(sub, sub.name(), cx)?);
         }
     }
     let mut declared = Vec::new();
     let mut missing = Vec::new();
     for dep in declared_meta {
-        match chart.subcharts.iter().find(|c| c.name() == dep.name) {
+        match chart.subcharts.iter().find(|c| provides(dep, c)) {
             Some(sub) => {
                 let name = if dep.alias.is_empty() {
                     &dep.name

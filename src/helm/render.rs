@@ -165,10 +165,11 @@ pub fn render_loaded(chart: &Chart, opts: &RenderOptions) -> Result<Rendered, Re
     let mut cx = ValuesCx::default();
     let user = user_values(opts, &mut cx).map_err(RenderFailure::plain)?;
     let mut tree = deps::build(chart, chart.name(), &mut cx).map_err(RenderFailure::plain)?;
-    if !tree.missing.is_empty() && !opts.allow_missing_dependencies {
+    let missing = chart.missing_dependencies();
+    if !missing.is_empty() && !opts.allow_missing_dependencies {
         return Err(RenderFailure::plain(format!(
             "An error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {}",
-            tree.missing.join(", ")
+            missing.join(", ")
         )));
     }
     deps::process(&mut cx, &mut tree, &user).map_err(RenderFailure::plain)?;
@@ -202,8 +203,9 @@ pub fn render_loaded(chart: &Chart, opts: &RenderOptions) -> Result<Rendered, Re
         origins: origins.clone(),
         ..FuncCx::default()
     };
-    let mut env = Env::new(func_cx);
-    env.limits.max_output_bytes = opts.max_output_bytes;
+    let mut env = Env::helm();
+    env.cx = func_cx;
+    env.limits.max_output = opts.max_output_bytes;
     env.limits.max_steps = opts.max_steps;
     let mut rendered = Vec::new();
     for t in &templates {

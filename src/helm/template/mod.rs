@@ -8,33 +8,39 @@ use std::rc::Rc;
 
 use super::value::{FuncCx, Origin, Value};
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Limits {
-    pub max_include_depth: usize,
-    pub max_output_bytes: usize,
+    pub include_per_name: u32,
+    pub max_depth: u32,
+    pub max_output: usize,
     pub max_steps: u64,
+    pub max_tpl_depth: u32,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_include_depth: 1000,
-            max_output_bytes: 64 << 20,
+            include_per_name: 1000,
+            max_depth: 10_000,
+            max_output: 64 << 20,
             max_steps: 50_000_000,
+            max_tpl_depth: 100,
         }
     }
 }
 
+#[derive(Default)]
 pub struct Env {
     pub cx: FuncCx,
     pub limits: Limits,
+    pub replace_no_value: bool,
 }
 
 impl Env {
-    pub fn new(cx: FuncCx) -> Env {
+    pub fn helm() -> Env {
         Env {
-            cx,
-            limits: Limits::default(),
+            replace_no_value: true,
+            ..Env::default()
         }
     }
 }
