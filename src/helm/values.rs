@@ -32,6 +32,9 @@ pub struct OriginEntry {
 pub struct ValuesCx {
     pub table: Vec<OriginEntry>,
     pub origins: Origins,
+    /// Every map and list with a recorded origin, kept alive for the render:
+    /// origins are keyed by handle address, which must not be reused.
+    keep: Vec<Value>,
 }
 
 impl ValuesCx {
@@ -52,6 +55,7 @@ impl ValuesCx {
         map.borrow_mut().insert(key.to_string(), value);
         if let Some(origin) = origin {
             self.origins.record_field(map, key, origin);
+            self.keep.push(Value::Map(map.clone()));
         }
     }
 
@@ -75,6 +79,7 @@ impl ValuesCx {
                         self.origins.record_item(&new, index, o);
                     }
                 }
+                self.keep.push(Value::List(new.clone()));
                 Value::List(new)
             }
             other => other.clone(),
@@ -161,6 +166,7 @@ fn node_value(node: NodeRef<'_>, file: &Rc<str>, cx: &mut ValuesCx) -> Value {
         for (i, o) in origins.into_iter().enumerate() {
             cx.origins.record_item(&list, i, o);
         }
+        cx.keep.push(Value::List(list.clone()));
         return Value::List(list);
     }
     match node.scalar() {
