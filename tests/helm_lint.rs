@@ -318,3 +318,23 @@ fn output_is_the_same_whatever_the_thread_count() {
     };
     assert_eq!(run(1), run(4));
 }
+
+#[test]
+fn the_built_in_renderer_maps_findings_to_template_lines() {
+    let result = lint("testdata/charts/plain", &["no-privileged-container"], |o| {
+        o.renderer = Some(Arc::new(harden::helm::lint::HelmRenderer));
+    });
+    assert_eq!(
+        result.findings.len(),
+        1,
+        "{}",
+        render(&result, Format::Concise)
+    );
+    let finding = &result.findings[0];
+    assert_eq!(
+        finding.file.path,
+        "testdata/charts/plain/templates/pod.yaml"
+    );
+    assert_eq!(position(&finding.file, finding.span.start), (10, 21));
+    assert_eq!(finding.file.slice(finding.span), "true");
+}

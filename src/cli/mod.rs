@@ -30,6 +30,42 @@ pub enum Command {
         /// The rule id, e.g. no-privileged-container.
         rule: String,
     },
+    /// Render a Helm chart and print the manifests as `helm template` does.
+    Render(RenderArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The chart: a directory holding Chart.yaml, or a .tgz archive.
+    #[arg(value_name = "CHART")]
+    pub chart: PathBuf,
+    /// A values file (repeatable; later files win).
+    #[arg(long = "values", short = 'f', value_name = "FILE")]
+    pub values: Vec<PathBuf>,
+    /// Set values: `a.b=c,d[0]=e` (repeatable).
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Set values, always as strings (repeatable).
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub set_string: Vec<String>,
+    /// Set values from files: `key=path` (repeatable).
+    #[arg(long, value_name = "KEY=PATH")]
+    pub set_file: Vec<String>,
+    /// Set values as JSON: `key={"a":1}` (repeatable).
+    #[arg(long, value_name = "KEY=JSON")]
+    pub set_json: Vec<String>,
+    /// The release name.
+    #[arg(long, value_name = "NAME", default_value = "release-name")]
+    pub release_name: String,
+    /// The release namespace.
+    #[arg(long, short = 'n', value_name = "NS", default_value = "default")]
+    pub namespace: String,
+    /// Kubernetes version for `.Capabilities` (Helm's default otherwise).
+    #[arg(long, value_name = "VERSION")]
+    pub kube_version: Option<String>,
+    /// An extra API version for `.Capabilities.APIVersions` (repeatable).
+    #[arg(long, short = 'a', value_name = "VERSION")]
+    pub api_versions: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -138,6 +174,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Lint(args) => lint(args),
         Command::Rules(args) => rules(args),
         Command::Explain { rule } => explain(&rule),
+        Command::Render(args) => render(args),
     };
     match result {
         Ok(status) => status,
@@ -239,6 +276,36 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
     } else {
         ExitStatus::Success
     })
+}
+
+fn render(args: RenderArgs) -> std::io::Result<ExitStatus> {
+    let options = crate::helm::render::RenderOptions {
+        values_files: args.values,
+        set: args.set,
+        set_string: args.set_string,
+        set_file: args.set_file,
+        set_json: args.set_json,
+        release_name: args.release_name,
+        namespace: args.namespace,
+        kube_version: args.kube_version,
+        api_versions: args.api_versions,
+        ..Default::default()
+    };
+    let output = crate::helm::render::render_chart(&args.chart, &options)
+        .map_err(|failure| failure.message)
+        .and_then(|rendered| crate::helm::manifest::template_output(&rendered.templates));
+    match output {
+        Ok(text) => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes())?;
+            stdout.flush()?;
+            Ok(ExitStatus::Success)
+        }
+        Err(message) => {
+            eprintln!("Error: {message}");
+            Ok(ExitStatus::Error)
+        }
+    }
 }
 
 fn rules(args: RulesArgs) -> std::io::Result<ExitStatus> {

@@ -3,10 +3,12 @@
 //! and the mapping of findings in rendered output back to template and
 //! values lines.
 
+mod helm;
 mod remap;
 mod render;
 mod sources;
 
+pub use helm::HelmRenderer;
 pub use remap::RenderMap;
 pub use render::{
     ChartRenderer, OutSpan, RenderError, RenderRequest, RenderedChart, RenderedTemplate,
@@ -14,8 +16,10 @@ pub use render::{
 };
 pub use sources::{ChartFiles, YamlFile, is_values_name};
 
-/// The renderer `harden lint` uses: none until the chart renderer is built
-/// in, so charts get the chart rules only.
+/// The renderer `harden lint` uses. `None` while the template engine is
+/// still a placeholder (it would hand back template text unrendered), so
+/// charts get the chart rules only; `Some(Arc::new(HelmRenderer))` once
+/// templates execute.
 pub fn default_renderer() -> Option<std::sync::Arc<dyn ChartRenderer>> {
     None
 }

@@ -1,0 +1,343 @@
+//! Conformance with real Helm: every chart of the corpus, with every values
+//! set of the goldens, rendered by harden and compared template by template
+//! with what Helm rendered (`../shared/helm-golden`).
+//!
+//! Text must be equal. Output of random functions (generated passwords,
+//! certificates) differs on every render, so a line that differs only in
+//! base64-alphabet runs of the same shape counts as equal by shape. A values
+//! set where Helm failed must fail in harden too.
+//!
+//! `EXPECTED` lists the sets that are known to match; the test fails when one
+//! of them regresses, and prints a table of the rest. `HELM_GOLDEN_DIFF=1`
+//! prints the first differing line of each differing template.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use harden::helm::render::{RenderOptions, render_chart};
+
+/// Values sets (`<chart-id>/<set>`) that render equal to Helm's.
+const EXPECTED: &[&str] = &[];
+
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+enum Outcome {
+    /// Every template equal, text for text.
+    Equal,
+    /// Equal once generated secrets are compared by shape.
+    Shape,
+    /// Some templates differ, or are missing or extra.
+    Differ,
+    /// harden failed where Helm rendered, or the reverse.
+    Fail,
+}
+
+struct SetResult {
+    id: String,
+    outcome: Outcome,
+    templates: usize,
+    equal: usize,
+    note: String,
+}
+
+/// Chart folders as render.py finds them: a folder with Chart.yaml that is
+/// not inside another chart's `charts/`.
+fn corpus_charts(root: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        if dir.join("Chart.yaml").is_file() && dir != root {
+            let rel = dir
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('/', "__");
+            out.push((rel, dir.clone()));
+        }
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() && !(dir.join("Chart.yaml").is_file() && entry.file_name() == "charts")
+            {
+                stack.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn is_b64(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=')
+}
+
+/// A line with its long base64-alphabet runs replaced by their shape.
+fn shape(line: &str) -> String {
+    let mut out = String::new();
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() >= 8 {
+            if run.len() >= 64 {
+                out.push_str("<blob>");
+            } else {
+                out.push_str(&format!("<b64:{}>", run.len()));
+            }
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in line.chars() {
+        if is_b64(c) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+fn same_shape(a: &str, b: &str) -> bool {
+    let (la, lb): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
+    la.len() == lb.len()
+        && la
+            .iter()
+            .zip(&lb)
+            .all(|(x, y)| x == y || shape(x) == shape(y))
+}
+
+fn first_difference(want: &str, got: &str) -> String {
+    for (i, (w, g)) in want.lines().zip(got.lines()).enumerate() {
+        if w != g {
+            return format!("line {}:\n    helm:   {w:?}\n    harden: {g:?}", i + 1);
+        }
+    }
+    format!(
+        "lengths: helm {} lines, harden {} lines",
+        want.lines().count(),
+        got.lines().count()
+    )
+}
+
+fn run_set(
+    chart_dir: &Path,
+    golden: &Path,
+    values: Option<PathBuf>,
+    id: &str,
+    diff: bool,
+) -> SetResult {
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(golden.join("render.json")).unwrap())
+            .unwrap();
+    let options = RenderOptions {
+        values_files: values.into_iter().collect(),
+        allow_missing_dependencies: true,
+        ..RenderOptions::default()
+    };
+    let rendered = render_chart(chart_dir, &options);
+    let mut result = SetResult {
+        id: id.to_string(),
+        outcome: Outcome::Equal,
+        templates: 0,
+        equal: 0,
+        note: String::new(),
+    };
+    if let Some(error) = meta.get("error").and_then(|e| e.as_str()) {
+        result.templates = 1;
+        match rendered {
+            Err(_) => result.equal = 1,
+            Ok(_) => {
+                result.outcome = Outcome::Fail;
+                result.note = format!(
+                    "helm failed, harden rendered: {}",
+                    error.lines().next().unwrap_or("")
+                );
+            }
+        }
+        return result;
+    }
+    let rendered = match rendered {
+        Ok(r) => r,
+        Err(failure) => {
+            result.outcome = Outcome::Fail;
+            result.templates = meta["templates"].as_array().map_or(0, Vec::len);
+            result.note = failure.message.lines().next().unwrap_or("").to_string();
+            return result;
+        }
+    };
+    let want: BTreeSet<String> = meta["templates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t.as_str().map(str::to_string))
+        .collect();
+    let got: BTreeSet<String> = rendered
+        .templates
+        .iter()
+        .filter(|t| !t.text.trim().is_empty())
+        .map(|t| t.name.clone())
+        .collect();
+    result.templates = want.union(&got).count();
+    let mut notes = Vec::new();
+    for name in want.union(&got) {
+        let golden_text = want
+            .contains(name)
+            .then(|| std::fs::read_to_string(golden.join(name)).unwrap());
+        let ours = rendered.templates.iter().find(|t| &t.name == name);
+        match (golden_text, ours) {
+            (Some(w), Some(g)) if w == g.text => result.equal += 1,
+            (Some(w), Some(g)) if same_shape(&w, &g.text) => {
+                result.equal += 1;
+                if result.outcome == Outcome::Equal {
+                    result.outcome = Outcome::Shape;
+                }
+            }
+            (Some(w), Some(g)) => {
+                result.outcome = Outcome::Differ;
+                notes.push(format!("{name} differs"));
+                if diff {
+                    eprintln!("{id}: {name}: {}", first_difference(&w, &g.text));
+                }
+            }
+            (Some(_), None) => {
+                result.outcome = Outcome::Differ;
+                notes.push(format!("{name} missing"));
+            }
+            (None, _) => {
+                result.outcome = Outcome::Differ;
+                notes.push(format!("{name} extra"));
+            }
+        }
+    }
+    result.note = notes.first().cloned().unwrap_or_default();
+    if notes.len() > 1 {
+        result
+            .note
+            .push_str(&format!(" (+{} more)", notes.len() - 1));
+    }
+    result
+}
+
+#[test]
+fn corpus_charts_render_as_helm_does() {
+    let Some(goldens) = common::shared("helm-golden", "corpus_charts_render_as_helm_does") else {
+        return;
+    };
+    let Some(corpus) = common::shared("corpus/helm", "corpus_charts_render_as_helm_does") else {
+        return;
+    };
+    let diff = std::env::var("HELM_GOLDEN_DIFF").is_ok_and(|v| v == "1");
+    let mut results = Vec::new();
+    let start = Instant::now();
+    for (chart_id, chart_dir) in corpus_charts(&corpus) {
+        let golden_chart = goldens.join(&chart_id);
+        let Ok(sets) = std::fs::read_dir(&golden_chart) else {
+            continue;
+        };
+        let mut sets: Vec<String> = sets
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        sets.sort();
+        for set in sets {
+            let values =
+                (set != "default").then(|| chart_dir.join("ci").join(format!("{set}.yaml")));
+            let id = format!("{chart_id}/{set}");
+            results.push(run_set(
+                &chart_dir,
+                &golden_chart.join(&set),
+                values,
+                &id,
+                diff,
+            ));
+        }
+    }
+    let elapsed = start.elapsed();
+
+    let count = |o: Outcome| results.iter().filter(|r| r.outcome == o).count();
+    let charts: BTreeSet<&str> = results
+        .iter()
+        .map(|r| r.id.split('/').next().unwrap())
+        .collect();
+    let charts_equal = charts
+        .iter()
+        .filter(|c| {
+            results
+                .iter()
+                .filter(|r| r.id.split('/').next() == Some(c))
+                .all(|r| matches!(r.outcome, Outcome::Equal | Outcome::Shape))
+        })
+        .count();
+    let templates: usize = results.iter().map(|r| r.templates).sum();
+    let templates_equal: usize = results.iter().map(|r| r.equal).sum();
+    eprintln!(
+        "{:<72} {:<7} {:>9}  note",
+        "values set", "outcome", "templates"
+    );
+    for r in &results {
+        eprintln!(
+            "{:<72} {:<7} {:>4}/{:<4}  {}",
+            r.id,
+            format!("{:?}", r.outcome),
+            r.equal,
+            r.templates,
+            r.note
+        );
+    }
+    eprintln!(
+        "charts equal {charts_equal}/{}; values sets: {} equal, {} equal by shape, {} differ, {} fail (of {}); templates equal {templates_equal}/{templates}; {:.2} s",
+        charts.len(),
+        count(Outcome::Equal),
+        count(Outcome::Shape),
+        count(Outcome::Differ),
+        count(Outcome::Fail),
+        results.len(),
+        elapsed.as_secs_f64()
+    );
+
+    let regressed: Vec<&str> = EXPECTED
+        .iter()
+        .copied()
+        .filter(|id| {
+            !results
+                .iter()
+                .any(|r| r.id == *id && matches!(r.outcome, Outcome::Equal | Outcome::Shape))
+        })
+        .collect();
+    assert!(
+        regressed.is_empty(),
+        "values sets that no longer match Helm: {regressed:?}"
+    );
+    let newly: Vec<&str> = results
+        .iter()
+        .filter(|r| {
+            matches!(r.outcome, Outcome::Equal | Outcome::Shape)
+                && !EXPECTED.contains(&r.id.as_str())
+        })
+        .map(|r| r.id.as_str())
+        .collect();
+    if !newly.is_empty() {
+        eprintln!("now matching, add to EXPECTED: {newly:?}");
+    }
+}
+
+#[test]
+fn shape_ignores_generated_secrets_only() {
+    assert!(same_shape(
+        "password: \"aGVsbG8xMjM0NTY=\"",
+        "password: \"Zm9vYmFyYmF6cXV4\""
+    ));
+    assert!(!same_shape(
+        "password: \"aGVsbG8xMjM0NTY=\"",
+        "password: \"Zm9v\""
+    ));
+    assert!(!same_shape("name: a", "name: b"));
+    assert!(!same_shape("a\nb", "a"));
+}
