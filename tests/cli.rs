@@ -238,3 +238,53 @@ fn github_is_the_default_format_in_github_actions() {
         "{stdout}"
     );
 }
+
+#[test]
+fn chart_findings_and_exclude_subcharts() {
+    let select = "helm-values-security-context-defaults,helm-subchart-attribution";
+    assert_cmd_snapshot!(harden().args([
+        "lint",
+        "testdata/charts/storefront",
+        "--select",
+        select,
+        "--format",
+        "concise"
+    ]));
+    let output = harden()
+        .args([
+            "lint",
+            "testdata/charts/storefront",
+            "--select",
+            select,
+            "--exclude-subcharts",
+            "--format",
+            "concise",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(!stdout.contains("charts/cache"), "{stdout}");
+    assert!(
+        stdout.contains("values-production.yaml:4:27"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn values_flag_takes_files() {
+    let output = harden()
+        .args([
+            "lint",
+            "testdata/charts/storefront",
+            "--select",
+            "helm-chart-metadata",
+            "-f",
+            "values-production.yaml",
+            "--values",
+            "values-staging.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+}
