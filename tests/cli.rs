@@ -265,10 +265,7 @@ fn chart_findings_and_exclude_subcharts() {
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert_eq!(output.status.code(), Some(1), "{stdout}");
     assert!(!stdout.contains("charts/cache"), "{stdout}");
-    assert!(
-        stdout.contains("values-production.yaml:4:27"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("values-production.yaml:4:27"), "{stdout}");
 }
 
 #[test]

@@ -74,6 +74,23 @@ fn walk(root: NodeRef<'_>) -> Vec<(String, Option<NodeRef<'_>>, NodeRef<'_>)> {
     out
 }
 
+/// Nodes inside a values section switched off by default (a mapping with
+/// `enabled: false`): settings of a feature that does not run unless an
+/// install turns it on.
+fn disabled_nodes(root: NodeRef<'_>) -> std::collections::HashSet<u32> {
+    let mut out = std::collections::HashSet::new();
+    for (_, _, node) in walk(root) {
+        if node.is_map()
+            && node.get("enabled").and_then(|e| e.as_bool()) == Some(false)
+            && !out.contains(&node.id())
+        {
+            out.insert(node.id());
+            out.extend(walk(node).into_iter().map(|(_, _, n)| n.id()));
+        }
+    }
+    out
+}
+
 /// More entries than any real values file holds.
 const MAX_ENTRIES: usize = 200_000;
 

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::walk;
+use super::{disabled_nodes, walk};
 use crate::checks::Check;
 use crate::checks::secrets::patterns::{
     NameRules, inert_value, mask, name_words, placeholder_for, private_keys, vendor_tokens,
@@ -82,6 +82,44 @@ pub struct LiteralSecretParams {
     pub placeholders: Option<Vec<String>>,
 }
 
+/// Words before a final `key` that make it a secret key (`apiKey`,
+/// `accessKey`); after any other word (`passwordKey`, `userKey`,
+/// `labelKey`, `topologyKey`) the value is the name of a key, in a Secret or
+/// among labels, as charts use them.
+const SECRET_KEY_QUALIFIERS: &[&str] = &[
+    "access",
+    "account",
+    "api",
+    "auth",
+    "client",
+    "encryption",
+    "hmac",
+    "license",
+    "master",
+    "private",
+    "secret",
+    "service",
+    "session",
+    "shared",
+    "signing",
+    "webhook",
+];
+
+/// True for a key whose value names a Secret or a key rather than holding
+/// a secret: `existingSecret`, `existingSecretPasswordKey`, `passwordKey`.
+fn names_a_key(key: &str) -> bool {
+    let words = name_words(key);
+    if words.first().is_some_and(|w| w == "existing") {
+        return true;
+    }
+    match words.as_slice() {
+        [.., before, last] if last == "key" || last == "keys" => {
+            !SECRET_KEY_QUALIFIERS.contains(&before.as_str())
+        }
+        _ => false,
+    }
+}
+
 /// `helm-values-literal-secret`: a values key whose name says it holds a
 /// secret, with a literal value; or a private key or service token under
 /// any key.
@@ -150,8 +188,7 @@ impl ValuesLiteralSecret {
             if found || text.contains('\n') {
                 continue;
             }
-            // `existingSecret: db-creds` names a Secret; it holds none.
-            if name_words(key).first().is_some_and(|w| w == "existing") {
+            if names_a_key(key) {
                 continue;
             }
             if self.names.is_secret(key)
@@ -173,6 +210,9 @@ impl Check for ValuesLiteralSecret {
         }
     }
 }
+
+/// Keys that pin an image mapping by digest (`sha` in Grafana's charts).
+const DIGEST_KEYS: &[&str] = &["digest", "sha"];
 
 /// True for keys that hold an image: `image`, `initImage`, `sidecar_image`.
 fn is_image_key(key: &str) -> bool {
@@ -197,14 +237,32 @@ impl Check for ValuesImageTag {
             let Some(root) = values.root() else {
                 continue;
             };
-            for (path, key, node) in walk(root) {
+            let entries = walk(root);
+            // `image: org/app` beside `tag:` is a repository name; the
+            // mapping that holds both is judged as a whole.
+            let with_tag: std::collections::HashSet<u32> = entries
+                .iter()
+                .filter(|(_, _, n)| {
+                    n.is_map()
+                        && DIGEST_KEYS
+                            .iter()
+                            .chain(["tag"].iter())
+                            .any(|k| n.entry(k).is_some())
+                })
+                .flat_map(|(_, _, n)| n.entries().map(|(_, v)| v.id()))
+                .collect();
+            let disabled = disabled_nodes(root);
+            for (path, key, node) in entries {
                 let Some(key) = key.and_then(|k| k.text()) else {
                     continue;
                 };
-                if !is_image_key(key) {
+                if !is_image_key(key) || disabled.contains(&node.id()) {
                     continue;
                 }
                 if let Some(text) = node.as_str() {
+                    if with_tag.contains(&node.id()) {
+                        continue;
+                    }
                     let image = ImageRef::parse(text);
                     if text.trim().is_empty() || image.is_templated() || image.digest.is_some() {
                         continue;
@@ -228,10 +286,11 @@ impl Check for ValuesImageTag {
                 {
                     continue;
                 }
-                let digest = node
-                    .get("digest")
-                    .and_then(|d| d.as_text())
-                    .is_some_and(|d| !d.trim().is_empty());
+                let digest = DIGEST_KEYS.iter().any(|k| {
+                    node.get(k)
+                        .and_then(|d| d.as_text())
+                        .is_some_and(|d| !d.trim().is_empty())
+                });
                 if digest {
                     continue;
                 }
@@ -292,10 +351,14 @@ impl Check for ValuesSecurityContext {
             let Some(root) = values.root() else {
                 continue;
             };
+            let disabled = disabled_nodes(root);
             for (path, key, node) in walk(root) {
                 let Some(key) = key.and_then(|k| k.text()) else {
                     continue;
                 };
+                if disabled.contains(&node.id()) {
+                    continue;
+                }
                 if key.to_ascii_lowercase().ends_with("securitycontext") {
                     if node.is_map() && node.is_empty() {
                         cx.report(&values.file, node.span(), None, empty_context(&path))
