@@ -36,6 +36,8 @@ enum Outcome {
 
 struct SetResult {
     id: String,
+    /// Render time of harden and of Helm (render.json), in seconds.
+    seconds: (f64, f64),
     outcome: Outcome,
     templates: usize,
     equal: usize,
@@ -140,8 +142,13 @@ fn run_set(
         allow_missing_dependencies: true,
         ..RenderOptions::default()
     };
+    let start = Instant::now();
     let rendered = render_chart(chart_dir, &options);
     let mut result = SetResult {
+        seconds: (
+            start.elapsed().as_secs_f64(),
+            meta["seconds"].as_f64().unwrap_or(0.0),
+        ),
         id: id.to_string(),
         outcome: Outcome::Equal,
         templates: 0,
