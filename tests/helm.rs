@@ -36,6 +36,8 @@ enum Outcome {
 
 struct SetResult {
     id: String,
+    /// Render time of harden and of Helm (render.json), in seconds.
+    seconds: (f64, f64),
     outcome: Outcome,
     templates: usize,
     equal: usize,
@@ -140,8 +142,13 @@ fn run_set(
         allow_missing_dependencies: true,
         ..RenderOptions::default()
     };
+    let start = Instant::now();
     let rendered = render_chart(chart_dir, &options);
     let mut result = SetResult {
+        seconds: (
+            start.elapsed().as_secs_f64(),
+            meta["seconds"].as_f64().unwrap_or(0.0),
+        ),
         id: id.to_string(),
         outcome: Outcome::Equal,
         templates: 0,
@@ -278,19 +285,27 @@ fn corpus_charts_render_as_helm_does() {
     let templates: usize = results.iter().map(|r| r.templates).sum();
     let templates_equal: usize = results.iter().map(|r| r.equal).sum();
     eprintln!(
-        "{:<72} {:<7} {:>9}  note",
-        "values set", "outcome", "templates"
+        "{:<72} {:<7} {:>9} {:>8} {:>8}  note",
+        "values set", "outcome", "templates", "harden", "helm"
     );
     for r in &results {
         eprintln!(
-            "{:<72} {:<7} {:>4}/{:<4}  {}",
+            "{:<72} {:<7} {:>4}/{:<4} {:>6.1}ms {:>6.1}ms  {}",
             r.id,
             format!("{:?}", r.outcome),
             r.equal,
             r.templates,
+            r.seconds.0 * 1000.0,
+            r.seconds.1 * 1000.0,
             r.note
         );
     }
+    let total = |pick: fn(&SetResult) -> f64| results.iter().map(pick).sum::<f64>();
+    eprintln!(
+        "render time, all sets: harden {:.3} s (this build), helm {:.3} s (render.json)",
+        total(|r| r.seconds.0),
+        total(|r| r.seconds.1)
+    );
     eprintln!(
         "charts equal {charts_equal}/{}; values sets: {} equal, {} equal by shape, {} differ, {} fail (of {}); templates equal {templates_equal}/{templates}; {:.2} s",
         charts.len(),

@@ -7,6 +7,7 @@ pub mod capabilities;
 pub mod chart;
 pub mod deps;
 pub mod files;
+pub mod funcs;
 pub mod ignore;
 pub mod lint;
 pub mod manifest;

@@ -227,12 +227,12 @@ pub fn render_loaded(chart: &Chart, opts: &RenderOptions) -> Result<Rendered, Re
                 line: e.line,
                 col: e.col,
             })?;
-        let (text, spans) = remove_no_value(output.text, output.spans);
+        // The engine (as Helm) has already removed `<no value>` from the text.
         rendered.push(RenderedTemplate {
             is_test: t.is_test,
             name: t.name.clone(),
-            text,
-            spans,
+            text: output.text,
+            spans: output.spans,
         });
     }
     rendered.sort_by(|a, b| a.name.cmp(&b.name));
@@ -414,38 +414,6 @@ fn check_kube_version(meta: &Metadata, caps: &Capabilities) -> Result<(), Render
             meta.kube_version, caps.kube_version.normalized
         ))),
     }
-}
-
-/// Removes every `<no value>` from the output, as Helm does after
-/// executing, and moves the spans with the text.
-fn remove_no_value(text: String, spans: Vec<OutSpan>) -> (String, Vec<OutSpan>) {
-    const NO_VALUE: &str = "<no value>";
-    if !text.contains(NO_VALUE) {
-        return (text, spans);
-    }
-    // Removed ranges of the old text, in order.
-    let removed: Vec<usize> = text.match_indices(NO_VALUE).map(|(i, _)| i).collect();
-    let map = |pos: u32| -> u32 {
-        let pos = pos as usize;
-        let mut shift = 0;
-        for &start in &removed {
-            if start + NO_VALUE.len() <= pos {
-                shift += NO_VALUE.len();
-            } else if start < pos {
-                shift += pos - start;
-            }
-        }
-        (pos - shift) as u32
-    };
-    let spans = spans
-        .into_iter()
-        .filter_map(|mut s| {
-            s.start = map(s.start);
-            s.end = map(s.end);
-            (s.end > s.start).then_some(s)
-        })
-        .collect();
-    (text.replace(NO_VALUE, ""), spans)
 }
 
 #[cfg(test)]

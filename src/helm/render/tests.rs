@@ -1,5 +1,3 @@
-use std::rc::Rc;
-
 use super::*;
 
 fn write(root: &Path, name: &str, text: &str) {
@@ -124,20 +122,4 @@ fn user_values_apply_in_helms_order() {
         user_values(&bad, &mut cx).unwrap_err(),
         "failed parsing --set data: key \"a\" has no value"
     );
-}
-
-#[test]
-fn no_value_is_removed_and_spans_follow() {
-    let span = |start, end| OutSpan {
-        start,
-        end,
-        template: Rc::from("t"),
-        offset: 0,
-        value: None,
-    };
-    let text = "a: <no value>\nb: x".to_string();
-    let (out, spans) = remove_no_value(text, vec![span(0, 3), span(3, 13), span(13, 18)]);
-    assert_eq!(out, "a: \nb: x");
-    let ranges: Vec<(u32, u32)> = spans.iter().map(|s| (s.start, s.end)).collect();
-    assert_eq!(ranges, [(0, 3), (3, 8)]);
 }
