@@ -260,7 +260,7 @@ fn render_and_lint(
             Ok(rendered) => rendered,
             Err(error) => {
                 if let Some(rule) = render_error {
-                    findings.push(render_error_finding(
+                    rendered_findings.push(render_error_finding(
                         chart,
                         &templates,
                         registry,
@@ -376,7 +376,7 @@ fn template_display(
 fn resolve_origins(
     chart: &ChartFiles,
     rendered: &RenderedChart,
-) -> Vec<Option<(Arc<SourceFile>, Span)>> {
+) -> Vec<crate::helm::lint::ValuesNode> {
     let mut files: BTreeMap<PathBuf, Option<Arc<SourceFile>>> = BTreeMap::new();
     for part in chart.all() {
         for values in &part.values {

@@ -103,6 +103,7 @@ impl Rules {
 /// Go's `path/filepath.Match` with `/` as the separator: `*` and `?` never
 /// match `/`, `[...]` classes with ranges and `^` negation, `\` escapes.
 /// `Err(())` for a malformed pattern.
+#[allow(clippy::result_unit_err)]
 pub fn go_match(pattern: &str, name: &str) -> Result<bool, ()> {
     let p: Vec<char> = pattern.chars().collect();
     let n: Vec<char> = name.chars().collect();

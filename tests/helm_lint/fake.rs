@@ -157,10 +157,11 @@ fn render_template(
         match inner.split_whitespace().collect::<Vec<_>>().as_slice() {
             [".Release.Name"] => out.push("release-name", offset, None),
             [".Release.Namespace"] => out.push("default", offset, None),
-            [path] if path.starts_with(".Values.") => match lookup(values, &path[8..]) {
-                Some(Tree::Leaf(text, origin)) => out.push(text, offset, Some(*origin)),
-                _ => {}
-            },
+            [path] if path.starts_with(".Values.") => {
+                if let Some(Tree::Leaf(text, origin)) = lookup(values, &path[8..]) {
+                    out.push(text, offset, Some(*origin));
+                }
+            }
             ["toYaml", path, "|", "nindent", n] => {
                 let indent: usize = n.parse().unwrap();
                 let mut lines = Vec::new();

@@ -9,17 +9,14 @@ mod render;
 mod sources;
 
 pub use helm::HelmRenderer;
-pub use remap::RenderMap;
+pub use remap::{RenderMap, ValuesNode};
 pub use render::{
     ChartRenderer, OutSpan, RenderError, RenderRequest, RenderedChart, RenderedTemplate,
     ValuesOrigin, path_in_chart,
 };
 pub use sources::{ChartFiles, YamlFile, is_values_name};
 
-/// The renderer `harden lint` uses. `None` while the template engine is
-/// still a placeholder (it would hand back template text unrendered), so
-/// charts get the chart rules only; `Some(Arc::new(HelmRenderer))` once
-/// templates execute.
+/// The renderer `harden lint` uses: harden's own Helm.
 pub fn default_renderer() -> Option<std::sync::Arc<dyn ChartRenderer>> {
-    None
+    Some(std::sync::Arc::new(HelmRenderer))
 }

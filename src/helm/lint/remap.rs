@@ -9,6 +9,9 @@ use super::render::OutSpan;
 use crate::engine::Finding;
 use crate::source::{SourceFile, Span};
 
+/// A values node: its file and span; `None` when the file cannot be read.
+pub type ValuesNode = Option<(Arc<SourceFile>, Span)>;
+
 /// How to map one rendered template back to its sources.
 #[derive(Debug)]
 pub struct RenderMap {
@@ -18,7 +21,7 @@ pub struct RenderMap {
     /// Template sources by template name (`mychart/templates/x.yaml`).
     pub templates: Arc<HashMap<String, Arc<SourceFile>>>,
     /// Values nodes by origin index: the values file and the node's span.
-    pub origins: Arc<Vec<Option<(Arc<SourceFile>, Span)>>>,
+    pub origins: Arc<Vec<ValuesNode>>,
     /// Which values set produced this render, when the chart was rendered
     /// with more than one.
     pub values_set: Option<String>,
