@@ -3,4 +3,5 @@
 //! map that points findings in rendered output back at template and values
 //! lines.
 
+pub mod funcs;
 pub mod value;
