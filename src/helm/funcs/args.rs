@@ -108,7 +108,7 @@ pub fn to_i64(v: &Value) -> i64 {
 
 /// Go's `int64(f)`: truncation; out of range gives the minimum on amd64.
 pub fn float_to_i64(f: f64) -> i64 {
-    if f.is_nan() || f >= 9.223_372_036_854_776e18 || f < -9.223_372_036_854_776e18 {
+    if f.is_nan() || !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
         i64::MIN
     } else {
         f as i64

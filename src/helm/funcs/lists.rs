@@ -132,7 +132,15 @@ pub fn has(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
 
 pub fn slice(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     want_at_least("slice", a, 1)?;
-    let items = items_of("slice", &a[0])?;
+    let items = match &a[0] {
+        Value::List(l) => l.borrow().clone(),
+        other => {
+            return Err(format!(
+                "list should be type of slice or array but {}",
+                other.kind()
+            ));
+        }
+    };
     let len = items.len() as i64;
     let (start, end) = match &a[1..] {
         [] => (0, len),

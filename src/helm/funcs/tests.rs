@@ -141,7 +141,7 @@ fn call(name: &str, args: &[Value]) -> Result<Value, String> {
 }
 
 fn yaml_of(v: &Value) -> String {
-    call("toYaml", &[v.clone()]).unwrap().go_string()
+    call("toYaml", std::slice::from_ref(v)).unwrap().go_string()
 }
 
 fn s(t: &str) -> Value {
@@ -315,7 +315,12 @@ fn to_yaml_of_nan_is_empty_and_must_fails() {
     let m = Value::empty_map();
     call("set", &[m.clone(), s("self"), m.clone()]).unwrap();
     assert_eq!(yaml_of(&m), "");
-    assert_eq!(call("toJson", &[m.clone()]).unwrap().go_string(), "");
+    assert_eq!(
+        call("toJson", std::slice::from_ref(&m))
+            .unwrap()
+            .go_string(),
+        ""
+    );
     if let Value::Map(inner) = &m {
         inner.borrow_mut().clear();
     }
@@ -366,4 +371,38 @@ fn to_yaml_segments_cover_values_entries() {
         .map(|seg| &ind.as_str()[seg.start as usize..seg.end as usize])
         .collect();
     assert_eq!(covered, ["a: 1", "b:", "- z"]);
+}
+
+/// `{{ toYamlPretty (dict "long" "Lorem…" "f" (float64 1000000) "g" 1.5 "m"
+/// "a\nb\n" "e" (list) "n" nil "t" "a\tb" "nested" (list (list 1 2) (dict "x"
+/// (list 3))) "k" (dict)) }}` in Helm 4.2.3.
+#[test]
+fn to_yaml_pretty_is_go_yaml_v3() {
+    let long = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.";
+    let l = |v: Vec<Value>| Value::list(v);
+    let d = |pairs: Vec<(&str, Value)>| {
+        Value::map(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    };
+    let v = d(vec![
+        ("long", s(long)),
+        ("f", Value::Float(1e6)),
+        ("g", Value::Float(1.5)),
+        ("m", s("a\nb\n")),
+        ("e", l(vec![])),
+        ("n", Value::Nil),
+        ("t", s("a\tb")),
+        (
+            "nested",
+            l(vec![
+                l(vec![Value::Int(1), Value::Int(2)]),
+                d(vec![("x", l(vec![Value::Int(3)]))]),
+            ]),
+        ),
+        ("k", d(vec![])),
+    ]);
+    let got = call("toYamlPretty", &[v]).unwrap().go_string();
+    let want = format!(
+        "e: []\nf: 1e+06\ng: 1.5\nk: {{}}\nlong: {long}\nm: |\n  a\n  b\n\"n\": null\nnested:\n  - - 1\n    - 2\n  - x:\n      - 3\nt: \"a\\tb\""
+    );
+    assert_eq!(got, want);
 }
