@@ -406,3 +406,48 @@ fn to_yaml_pretty_is_go_yaml_v3() {
     );
     assert_eq!(got, want);
 }
+
+/// `{{ $k := repeat 130 "k" }}{{ dict $k 1 "a\nb" 2 "c" (list "x y z Lorem…"
+/// (list "Lorem…")) "d" (dict "e" "…'tempor' incididunt: ut labore") "f"
+/// "trailing spaces then newline  \nx" "g" "  \n" "h" "…tempor\tincididunt…"
+/// | toYaml }}` in Helm 4.2.3: complex keys, folding inside sequences and
+/// quotes.
+#[test]
+fn to_yaml_complex_keys_and_folding() {
+    let lorem = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod";
+    let l = |v: Vec<Value>| Value::list(v);
+    let m = Value::map(
+        [
+            ("k".repeat(130), Value::Int(1)),
+            ("a\nb".to_string(), Value::Int(2)),
+            (
+                "c".to_string(),
+                l(vec![
+                    s(&format!("x y z {lorem} tempor incididunt ut")),
+                    l(vec![s(&format!("{lorem} tempor incididunt ut labore"))]),
+                ]),
+            ),
+            (
+                "d".to_string(),
+                Value::map(
+                    [(
+                        "e".to_string(),
+                        s(&format!("{lorem} 'tempor' incididunt: ut labore")),
+                    )]
+                    .into_iter()
+                    .collect(),
+                ),
+            ),
+            ("f".to_string(), s("trailing spaces then newline  \nx")),
+            ("g".to_string(), s("  \n")),
+            (
+                "h".to_string(),
+                s(&format!("{lorem} tempor\tincididunt ut labore et dolore")),
+            ),
+        ]
+        .into_iter()
+        .collect(),
+    );
+    let want = include_str!("../../../testdata/helm-funcs/to_yaml_keys_folding.out");
+    assert_eq!(yaml_of(&m), want.trim_end_matches('\n'));
+}
