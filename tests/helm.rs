@@ -317,18 +317,10 @@ fn run_set(
     result
 }
 
-#[test]
-fn corpus_charts_render_as_helm_does() {
-    let Some(goldens) = common::shared("helm-golden", "corpus_charts_render_as_helm_does") else {
-        return;
-    };
-    let Some(corpus) = common::shared("corpus/helm", "corpus_charts_render_as_helm_does") else {
-        return;
-    };
-    let diff = std::env::var("HELM_GOLDEN_DIFF").is_ok_and(|v| v == "1");
+/// Renders every chart under `corpus` with every values set of `goldens`.
+fn render_all(corpus: &Path, goldens: &Path, diff: bool) -> Vec<SetResult> {
     let mut results = Vec::new();
-    let start = Instant::now();
-    for (chart_id, chart_dir) in corpus_charts(&corpus) {
+    for (chart_id, chart_dir) in corpus_charts(corpus) {
         let golden_chart = goldens.join(&chart_id);
         let Ok(sets) = std::fs::read_dir(&golden_chart) else {
             continue;
@@ -352,6 +344,41 @@ fn corpus_charts_render_as_helm_does() {
             ));
         }
     }
+    results
+}
+
+/// The test charts of this repository against what Helm v4.2.3 rendered for
+/// them (`testdata/charts/render-golden`, made with the goldens' render.py).
+#[test]
+fn own_charts_render_as_helm_does() {
+    let root = common::repo().join("testdata/charts");
+    let results = render_all(&root.join("render"), &root.join("render-golden"), true);
+    let ids: Vec<&str> = results.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "app/default",
+            "app/prod-values",
+            "missing-dep/default",
+            "required/default"
+        ]
+    );
+    for r in &results {
+        assert_eq!(r.outcome, Outcome::Equal, "{}: {}", r.id, r.note);
+    }
+}
+
+#[test]
+fn corpus_charts_render_as_helm_does() {
+    let Some(goldens) = common::shared("helm-golden", "corpus_charts_render_as_helm_does") else {
+        return;
+    };
+    let Some(corpus) = common::shared("corpus/helm", "corpus_charts_render_as_helm_does") else {
+        return;
+    };
+    let diff = std::env::var("HELM_GOLDEN_DIFF").is_ok_and(|v| v == "1");
+    let start = Instant::now();
+    let results = render_all(&corpus, &goldens, diff);
     let elapsed = start.elapsed();
 
     let count = |o: Outcome| results.iter().filter(|r| r.outcome == o).count();

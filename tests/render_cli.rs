@@ -47,7 +47,7 @@ fn render_with_values_files_and_set() {
         "render",
         APP,
         "-f",
-        "testdata/charts/render/app/values-prod.yaml",
+        "testdata/charts/render/app/ci/prod-values.yaml",
         "--set",
         "image.tag=1.28",
         "--set-string",
