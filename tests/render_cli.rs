@@ -40,3 +40,30 @@ fn render_checks_the_kube_version_constraint() {
 fn render_refuses_missing_dependencies() {
     assert_cmd_snapshot!(harden().args(["render", "testdata/charts/render/missing-dep"]));
 }
+
+#[test]
+fn render_with_values_files_and_set() {
+    assert_cmd_snapshot!(harden().args([
+        "render",
+        APP,
+        "-f",
+        "testdata/charts/render/app/ci/prod-values.yaml",
+        "--set",
+        "image.tag=1.28",
+        "--set-string",
+        "sub.greeting=007",
+        "--release-name",
+        "rel",
+        "--namespace",
+        "prod",
+        "--kube-version",
+        "1.31.2",
+        "--api-versions",
+        "example.com/v1"
+    ]));
+}
+
+#[test]
+fn render_required_value_fails_with_helms_error() {
+    assert_cmd_snapshot!(harden().args(["render", "testdata/charts/render/required"]));
+}

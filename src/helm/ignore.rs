@@ -47,7 +47,7 @@ impl Rules {
         if rule.contains("**") {
             return Err("double-star (**) syntax is not supported".into());
         }
-        go_match(rule, "abc").map_err(|()| format!("syntax error in pattern {rule:?}"))?;
+        go_match(rule, "abc").ok_or_else(|| format!("syntax error in pattern {rule:?}"))?;
         let negate = rule.starts_with('!');
         if negate {
             rule = &rule[1..];
@@ -102,12 +102,11 @@ impl Rules {
 
 /// Go's `path/filepath.Match` with `/` as the separator: `*` and `?` never
 /// match `/`, `[...]` classes with ranges and `^` negation, `\` escapes.
-/// `Err(())` for a malformed pattern.
-#[allow(clippy::result_unit_err)]
-pub fn go_match(pattern: &str, name: &str) -> Result<bool, ()> {
+/// `None` for a malformed pattern.
+pub fn go_match(pattern: &str, name: &str) -> Option<bool> {
     let p: Vec<char> = pattern.chars().collect();
     let n: Vec<char> = name.chars().collect();
-    match_from(&p, &n)
+    match_from(&p, &n).ok()
 }
 
 fn match_from(p: &[char], n: &[char]) -> Result<bool, ()> {
@@ -224,18 +223,18 @@ mod tests {
 
     #[test]
     fn go_filepath_match() {
-        assert_eq!(go_match("*.txt", "a.txt"), Ok(true));
-        assert_eq!(go_match("*.txt", "d/a.txt"), Ok(false));
-        assert_eq!(go_match("d/*.txt", "d/a.txt"), Ok(true));
-        assert_eq!(go_match("a?c", "abc"), Ok(true));
-        assert_eq!(go_match("[a-c]x", "bx"), Ok(true));
-        assert_eq!(go_match("[^a-c]x", "bx"), Ok(false));
-        assert_eq!(go_match("\\*", "*"), Ok(true));
-        assert_eq!(go_match("[", "a"), Err(()));
-        assert_eq!(go_match("*", ""), Ok(true));
-        assert_eq!(go_match("a*b*c", "axxbyyc"), Ok(true));
-        assert_eq!(go_match(".?*", ".git"), Ok(true));
-        assert_eq!(go_match(".?*", "."), Ok(false));
+        assert_eq!(go_match("*.txt", "a.txt"), Some(true));
+        assert_eq!(go_match("*.txt", "d/a.txt"), Some(false));
+        assert_eq!(go_match("d/*.txt", "d/a.txt"), Some(true));
+        assert_eq!(go_match("a?c", "abc"), Some(true));
+        assert_eq!(go_match("[a-c]x", "bx"), Some(true));
+        assert_eq!(go_match("[^a-c]x", "bx"), Some(false));
+        assert_eq!(go_match("\\*", "*"), Some(true));
+        assert_eq!(go_match("[", "a"), None);
+        assert_eq!(go_match("*", ""), Some(true));
+        assert_eq!(go_match("a*b*c", "axxbyyc"), Some(true));
+        assert_eq!(go_match(".?*", ".git"), Some(true));
+        assert_eq!(go_match(".?*", "."), Some(false));
     }
 
     #[test]

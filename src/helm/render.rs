@@ -14,7 +14,7 @@ use std::rc::Rc;
 use super::capabilities::Capabilities;
 use super::chart::{self, Chart, LoadLimits, Metadata};
 use super::deps::{self, Node};
-use super::files::{Files, FilesObject};
+use super::files::{Files, FilesObject, ToYamlFn};
 use super::strvals::{self, Reader};
 use super::template::{Env, OutSpan, TemplateSet};
 use super::value::{FuncCx, Map, Value};
@@ -291,7 +291,7 @@ fn scope(
             "Files".to_string(),
             Value::Object(Rc::new(FilesObject {
                 files: Files::new(&chart.files),
-                to_yaml: None,
+                to_yaml: Some(ToYamlFn(files_to_yaml)),
             })),
         );
         m.insert("Release".to_string(), release.clone());
@@ -320,6 +320,19 @@ fn scope(
         });
     }
     me
+}
+
+/// Helm's `toYaml` of a map of strings, for `.Files.AsConfig`/`AsSecrets`.
+fn files_to_yaml(map: &BTreeMap<String, String>) -> String {
+    let value = Value::map(
+        map.iter()
+            .map(|(k, v)| (k.clone(), Value::str(v.as_str())))
+            .collect(),
+    );
+    super::funcs::lookup("toYaml")
+        .and_then(|to_yaml| to_yaml(&mut FuncCx::default(), &[value]).ok())
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 fn release_value(opts: &RenderOptions) -> Value {

@@ -123,3 +123,14 @@ fn user_values_apply_in_helms_order() {
         "failed parsing --set data: key \"a\" has no value"
     );
 }
+
+#[test]
+fn files_as_config_is_helms_to_yaml() {
+    let mut map = BTreeMap::new();
+    map.insert("a.conf".to_string(), "x: 1\ny: 2\n".to_string());
+    map.insert("b.txt".to_string(), "plain".to_string());
+    assert_eq!(
+        files_to_yaml(&map),
+        "a.conf: |\n  x: 1\n  y: 2\nb.txt: plain"
+    );
+}
