@@ -338,3 +338,41 @@ fn the_built_in_renderer_maps_findings_to_template_lines() {
     assert_eq!(position(&finding.file, finding.span.start), (10, 21));
     assert_eq!(finding.file.slice(finding.span), "true");
 }
+
+#[test]
+fn the_built_in_renderer_reports_a_production_value_at_the_template_and_values_lines() {
+    let result = lint(
+        "testdata/charts/storefront",
+        &["read-only-root-filesystem"],
+        |o| {
+            o.renderer = Some(Arc::new(harden::helm::lint::HelmRenderer));
+            o.values = vec![PathBuf::from("values-production.yaml")];
+        },
+    );
+    let finding = result
+        .findings
+        .iter()
+        .find(|f| {
+            f.file
+                .path
+                .ends_with("storefront/templates/deployment.yaml")
+        })
+        .unwrap_or_else(|| panic!("{}", render(&result, Format::Concise)));
+    assert_eq!(position(&finding.file, finding.span.start), (20, 13));
+    assert!(
+        finding
+            .message
+            .ends_with("(values: values-production.yaml)")
+    );
+    let related: Vec<_> = finding
+        .related
+        .iter()
+        .map(|r| (r.file.path.as_str(), position(&r.file, r.span.start).0))
+        .collect();
+    assert_eq!(
+        related,
+        [("testdata/charts/storefront/values-production.yaml", 4)],
+        "{}",
+        render(&result, Format::Human)
+    );
+}

@@ -83,16 +83,26 @@ impl RenderMap {
         }
     }
 
-    /// The values node that wrote part of rendered bytes `span`, or, when
-    /// none did, one that wrote part of the same rendered line.
-    pub fn value_of(&self, span: Span) -> Option<(Arc<SourceFile>, Span)> {
+    /// The values nodes that wrote part of rendered bytes `span` (at most
+    /// a few, in output order), or, when none did, those that wrote part of
+    /// the same rendered line.
+    pub fn values_of(&self, span: Span) -> Vec<(Arc<SourceFile>, Span)> {
+        const MAX: usize = 3;
         let overlapping = |from: u32, to: u32| {
-            self.spans
-                .iter()
-                .filter(move |s| s.start < to.max(from + 1) && from < s.end)
-                .find_map(|s| s.value)
+            let mut found: Vec<u32> = Vec::new();
+            for s in &self.spans {
+                if s.start < to.max(from + 1)
+                    && from < s.end
+                    && let Some(origin) = s.value
+                    && !found.contains(&origin)
+                {
+                    found.push(origin);
+                }
+            }
+            found
         };
-        let origin = overlapping(span.start, span.end).or_else(|| {
+        let mut origins = overlapping(span.start, span.end);
+        if origins.is_empty() {
             let lines = &self.rendered.lines;
             let line = lines.line_of(span.start);
             let from = lines.line_start(line);
@@ -101,16 +111,27 @@ impl RenderMap {
             } else {
                 self.rendered.text.len() as u32
             };
-            overlapping(from, to)
-        })?;
-        self.origins.get(origin as usize)?.clone()
+            origins = overlapping(from, to);
+        }
+        let mut out: Vec<(Arc<SourceFile>, Span)> = Vec::new();
+        for origin in origins {
+            if let Some(Some((file, span))) = self.origins.get(origin as usize)
+                && !out.iter().any(|(f, s)| f.path == file.path && s == span)
+            {
+                out.push((Arc::clone(file), *span));
+            }
+            if out.len() == MAX {
+                break;
+            }
+        }
+        out
     }
 
     /// Moves a finding from the rendered text to the template, with the
     /// values line as a related location and labels mapped the same way.
     pub fn remap(&self, finding: &mut Finding) {
         let rendered_span = finding.span;
-        let value = self.value_of(rendered_span);
+        let values = self.values_of(rendered_span);
         if let Some((file, span)) = self.source_of(rendered_span) {
             finding.file = file;
             finding.span = span;
@@ -125,7 +146,7 @@ impl RenderMap {
                 }
             }
         }
-        if let Some((file, span)) = value {
+        for (file, span) in values {
             finding.with_related(&file, span, "the value comes from here");
         }
         if let Some(set) = &self.values_set {
@@ -203,11 +224,12 @@ mod tests {
             &template[span.start as usize..span.end as usize],
             "{{ .Values.ro }}"
         );
-        let (values, span) = m.value_of(Span::new(14, 19)).unwrap();
-        assert_eq!(values.path, "c/values.yaml");
-        assert_eq!(span, Span::new(4, 9));
+        let values = m.values_of(Span::new(14, 19));
+        assert_eq!(values.len(), 1);
+        assert_eq!(values[0].0.path, "c/values.yaml");
+        assert_eq!(values[0].1, Span::new(4, 9));
         // A finding on the key finds the value written on its line.
-        assert!(m.value_of(Span::new(10, 12)).is_some());
-        assert!(m.value_of(Span::new(0, 4)).is_none());
+        assert_eq!(m.values_of(Span::new(10, 12)).len(), 1);
+        assert!(m.values_of(Span::new(0, 4)).is_empty());
     }
 }
