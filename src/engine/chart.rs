@@ -273,15 +273,37 @@ fn render_and_lint(
             }
         };
         let origins = Arc::new(resolve_origins(chart, &rendered));
-        for template in &rendered.templates {
-            if template.text.trim().is_empty() {
+        // Helm splits each template's output into documents before it parses
+        // any (`---# comment` separates too); so does the lint, one rendered
+        // file per document.
+        let documents = rendered.templates.iter().flat_map(|template| {
+            split_manifests(&template.text)
+                .into_iter()
+                .map(move |piece| (template, piece))
+        });
+        for (template, (from, to)) in documents {
+            let text = &template.text[from as usize..to as usize];
+            if text.trim().is_empty() {
                 continue;
             }
             let shown = template_display(chart, &templates, &template.name);
-            let file = Arc::new(SourceFile::new(shown, template.text.as_str()));
+            let file = Arc::new(SourceFile::new(shown, text));
+            let spans = template
+                .spans
+                .iter()
+                .filter(|s| s.end > from && s.start < to)
+                .map(|s| {
+                    let start = s.start.max(from);
+                    let mut piece = s.clone();
+                    piece.offset += start - s.start;
+                    piece.start = start - from;
+                    piece.end = s.end.min(to) - from;
+                    piece
+                })
+                .collect();
             let map = Arc::new(RenderMap {
                 rendered: Arc::clone(&file),
-                spans: template.spans.clone(),
+                spans,
                 templates: Arc::clone(&templates),
                 origins: Arc::clone(&origins),
                 values_set: label.clone(),
@@ -332,6 +354,47 @@ fn render_and_lint(
     merge_values_sets(&mut rendered_findings);
     findings.extend(rendered_findings);
     outcome.status = FileStatus::Checked { objects };
+}
+
+/// The documents of a rendered template as Helm's `SplitManifests` finds
+/// them (a `---` at the start of a line, with the whitespace around it, ends
+/// one document), as byte ranges.
+fn split_manifests(text: &str) -> Vec<(u32, u32)> {
+    let bytes = text.as_bytes();
+    let mut pieces = Vec::new();
+    let mut start = 0usize;
+    let mut line = 0usize;
+    while line < bytes.len() {
+        let next = text[line..]
+            .find('\n')
+            .map_or(bytes.len(), |i| line + i + 1);
+        if text[line..].starts_with("---") {
+            // The separator takes the whitespace before it, back to a newline.
+            let mut end = line;
+            while end > start && bytes[end - 1].is_ascii_whitespace() {
+                end -= 1;
+            }
+            pieces.push((start as u32, end as u32));
+            let mut after = line + 3;
+            while after < bytes.len() && bytes[after].is_ascii_whitespace() {
+                after += 1;
+            }
+            start = after;
+            // A separator may be followed by text on its own line (`---# x`).
+            line = if after == 0 || bytes[after - 1] == b'\n' {
+                after
+            } else {
+                text[after..]
+                    .find('\n')
+                    .map_or(bytes.len(), |i| after + i + 1)
+            };
+            continue;
+        }
+        line = next;
+    }
+    pieces.push((start as u32, bytes.len() as u32));
+    pieces.retain(|(a, b)| b > a);
+    pieces
 }
 
 /// Template sources of the chart and its vendored dependencies, by the
@@ -628,5 +691,31 @@ pub fn lint_values(
         facts: Facts::default(),
         records: Vec::new(),
         renders: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_manifests;
+
+    fn pieces(text: &str) -> Vec<&str> {
+        split_manifests(text)
+            .into_iter()
+            .map(|(a, b)| &text[a as usize..b as usize])
+            .collect()
+    }
+
+    #[test]
+    fn documents_split_as_helm_splits_them() {
+        assert_eq!(pieces("a: 1\n---\nb: 2\n"), ["a: 1", "b: 2\n"]);
+        assert_eq!(
+            pieces("---\na: 1\n---# note\nb: 2"),
+            ["a: 1", "# note\nb: 2"]
+        );
+        assert_eq!(
+            pieces("a: 1\n  \n---\n\n---\nb: |\n  ---\n"),
+            ["a: 1", "b: |\n  ---\n"]
+        );
+        assert!(pieces("").is_empty());
     }
 }
