@@ -52,6 +52,13 @@ pub struct LintOptions {
     /// directories) are reported; everything is still read, so rules that
     /// look across files see the whole tree.
     pub report_only: Vec<PathBuf>,
+    /// Renders Helm charts; without one, charts get only the chart rules.
+    pub renderer: Option<std::sync::Arc<dyn helm::lint::ChartRenderer>>,
+    /// Values files (names in each chart, or paths), each rendered as its
+    /// own values set over the chart defaults.
+    pub values: Vec<PathBuf>,
+    /// Leave out findings in dependencies vendored under a chart's `charts/`.
+    pub exclude_subcharts: bool,
 }
 
 /// A file that does not come from disk: its name says its kind (manifest or
@@ -138,6 +145,21 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
             .files
             .par_iter()
             .map(|candidate| {
+                if candidate.kind == discover::FileKind::Chart {
+                    let charts = engine::ChartSettings {
+                        renderer: options.renderer.as_deref(),
+                        values_sets: &options.values,
+                        exclude_subcharts: options.exclude_subcharts,
+                    };
+                    return engine::lint_chart(
+                        &candidate.path,
+                        &candidate.display,
+                        registry,
+                        &enabled,
+                        &options.settings,
+                        &charts,
+                    );
+                }
                 let source = engine::read_source(&candidate.path, &candidate.display);
                 lint_read(
                     source,
@@ -164,7 +186,9 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
     let mut records: Vec<Vec<checks::Record>> = registry.rules.iter().map(|_| Vec::new()).collect();
     let mut files = Vec::with_capacity(outcomes.len() + discovered.skipped.len());
     let mut suppressions = Vec::new();
+    let mut renders = Vec::new();
     for outcome in outcomes {
+        renders.extend(outcome.renders);
         findings.extend(outcome.findings);
         suppressions.extend(outcome.suppressions);
         facts.extend(outcome.facts);
@@ -184,6 +208,7 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
             rule.check.check_set(&mut cx, &records[index]);
         }
     }
+    remap_rendered(&mut findings, &renders, options.exclude_subcharts);
     findings.retain(|f| !f.unless.as_ref().is_some_and(|c| facts.holds(c)));
     let roots: Vec<PathBuf> = paths
         .iter()
@@ -250,6 +275,30 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
     })
 }
 
+/// Set rules report on the rendered text of charts: move those findings to
+/// the template and values lines as the per-object findings were.
+fn remap_rendered(
+    findings: &mut Vec<Finding>,
+    renders: &[std::sync::Arc<helm::lint::RenderMap>],
+    exclude_subcharts: bool,
+) {
+    if renders.is_empty() {
+        return;
+    }
+    let by_file: std::collections::HashMap<*const source::SourceFile, &helm::lint::RenderMap> =
+        renders
+            .iter()
+            .map(|m| (std::sync::Arc::as_ptr(&m.rendered), m.as_ref()))
+            .collect();
+    findings.retain_mut(|finding| {
+        let Some(map) = by_file.get(&std::sync::Arc::as_ptr(&finding.file)) else {
+            return true;
+        };
+        map.remap(finding);
+        !(exclude_subcharts && map.in_subchart)
+    });
+}
+
 /// Lints the file read from standard input, as the kind its name says. A
 /// name inside a Helm chart is a chart file, which only the chart's
 /// rendering can check: it is skipped.
@@ -272,6 +321,7 @@ fn lint_stdin(
             facts: engine::Facts::default(),
             records: Vec::new(),
             suppressions: Vec::new(),
+            renders: Vec::new(),
         };
     }
     let name = display.rsplit(['/', '\\']).next().unwrap_or(display);
@@ -307,6 +357,7 @@ fn lint_read(
             discover::FileKind::Dockerfile => {
                 engine::lint_dockerfile(&file, registry, enabled, settings)
             }
+            discover::FileKind::Values => engine::lint_values(&file, registry, enabled, settings),
             _ => engine::lint_source(&file, registry, enabled, settings),
         },
         Err(unreadable) => {
@@ -328,6 +379,7 @@ fn lint_read(
                 facts: engine::Facts::default(),
                 records: Vec::new(),
                 suppressions: Vec::new(),
+                renders: Vec::new(),
             }
         }
     }

@@ -165,8 +165,9 @@ fn verbose_says_what_was_skipped() {
         .output()
         .unwrap();
     let stderr = String::from_utf8(output.stderr).unwrap();
+    // A chart is checked as a chart: neither skipped nor read as manifests.
     assert!(
-        stderr.contains("skipped testdata/repos/demo/helm/shop: Helm chart"),
+        !stderr.contains("testdata/repos/demo/helm/shop"),
         "{stderr}"
     );
     assert!(
@@ -236,4 +237,51 @@ fn github_is_the_default_format_in_github_actions() {
         stdout.starts_with("::error file=testdata/cli/findings/pod.yaml,line=6,col=16,"),
         "{stdout}"
     );
+}
+
+#[test]
+fn chart_findings_and_exclude_subcharts() {
+    let select = "helm-values-security-context-defaults,helm-subchart-attribution";
+    assert_cmd_snapshot!(harden().args([
+        "lint",
+        "testdata/charts/storefront",
+        "--select",
+        select,
+        "--format",
+        "concise"
+    ]));
+    let output = harden()
+        .args([
+            "lint",
+            "testdata/charts/storefront",
+            "--select",
+            select,
+            "--exclude-subcharts",
+            "--format",
+            "concise",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(!stdout.contains("charts/cache"), "{stdout}");
+    assert!(stdout.contains("values-production.yaml:4:27"), "{stdout}");
+}
+
+#[test]
+fn values_flag_takes_files() {
+    let output = harden()
+        .args([
+            "lint",
+            "testdata/charts/storefront",
+            "--select",
+            "helm-chart-metadata",
+            "-f",
+            "values-production.yaml",
+            "--values",
+            "values-staging.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
 }

@@ -182,8 +182,9 @@ fn pre_commit_hook_runs_on_the_files_of_a_commit() {
         "concise",
         "--verbose",
     ];
-    // README.md is not passed; the chart's files are linted as the chart
-    // (skipped in this version), never as plain YAML.
+    // README.md is not passed; the chart's files are linted as the chart,
+    // rendered, never as plain YAML: the privileged value of values.yaml is
+    // reported at the template line that places it.
     assert_cmd_snapshot!(hook_command(repo.path(), &args));
 }
 
@@ -200,6 +201,7 @@ fn pre_commit_hook_passes_on_clean_files() {
         "FROM alpine:3.20\nRUN apk add curl\n",
     )
     .unwrap();
+    std::fs::write(repo.path().join("chart/values.yaml"), "privileged: false\n").unwrap();
     let output = hook_command(
         repo.path(),
         &[

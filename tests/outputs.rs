@@ -470,13 +470,14 @@ fn discover_widens_a_chart_file_to_its_chart_and_keeps_the_named_paths() {
             "testdata/cli/chart-focus/k8s/pod.yaml"
         ]
     );
+    // The named template stands for its whole chart, one input.
     let files: Vec<&str> = found.files.iter().map(|f| f.display.as_str()).collect();
-    assert_eq!(files, ["testdata/cli/chart-focus/k8s/pod.yaml"]);
-    assert!(
-        found
-            .skipped
-            .iter()
-            .any(|s| s.display == "testdata/cli/chart-focus/chart")
+    assert_eq!(
+        files,
+        [
+            "testdata/cli/chart-focus/chart",
+            "testdata/cli/chart-focus/k8s/pod.yaml"
+        ]
     );
     // Without a chart file among the paths, nothing is narrowed.
     let found = harden::discover::discover(&paths[1..], &repo, &globs);

@@ -3,7 +3,8 @@
 //! holds an object), `dont-fire*.yaml` must produce none, and the human
 //! output of the firing fixtures is a reviewed snapshot. Dockerfile rules
 //! use `fire*.Dockerfile` and `dont-fire*.Dockerfile` the same way (every
-//! firing file must fire).
+//! firing file must fire). Chart rules use chart directories: `fire*/`
+//! and `dont-fire*/` holding a `Chart.yaml` (every firing chart must fire).
 //!
 //! A fixture whose first line is `# kube-version: 1.30` is linted for that
 //! Kubernetes version; one whose first line is `# params: {"key": …}` is
@@ -32,11 +33,13 @@ fn fixtures(rule: &str, prefix: &str) -> Vec<PathBuf> {
                     let name = p.file_name().unwrap().to_string_lossy();
                     let rest = &name[prefix.len().min(name.len())..];
                     // `fire*` must not pick up `dont-fire*`.
+                    let chart = p.join("Chart.yaml").is_file();
                     name.starts_with(prefix)
                         && (rest.is_empty() || rest.starts_with(['.', '-']))
-                        && [".yaml", ".yml", ".json", ".Dockerfile"]
-                            .iter()
-                            .any(|ext| name.ends_with(ext))
+                        && (chart
+                            || [".yaml", ".yml", ".json", ".Dockerfile"]
+                                .iter()
+                                .any(|ext| name.ends_with(ext)))
                 })
                 .collect()
         })
@@ -45,8 +48,18 @@ fn fixtures(rule: &str, prefix: &str) -> Vec<PathBuf> {
     files
 }
 
+/// The file whose first line may carry `# kube-version:` or `# params:`:
+/// the fixture, or a chart fixture's `Chart.yaml`.
+fn header_file(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        path.join("Chart.yaml")
+    } else {
+        path.to_path_buf()
+    }
+}
+
 fn kube_version(path: &Path) -> KubeVersion {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let text = std::fs::read_to_string(header_file(path)).unwrap_or_default();
     text.lines()
         .next()
         .and_then(|l| l.strip_prefix("# kube-version:"))
@@ -56,7 +69,7 @@ fn kube_version(path: &Path) -> KubeVersion {
 
 /// `# params: {…}` on the first line: parameters merged over the rule file's.
 fn params(path: &Path) -> Option<serde_json::Value> {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let text = std::fs::read_to_string(header_file(path)).unwrap_or_default();
     let json = text.lines().next()?.strip_prefix("# params:")?;
     Some(serde_json::from_str(json.trim()).expect("valid JSON after `# params:`"))
 }
@@ -76,7 +89,6 @@ fn lint_alone(rule: &str, path: &Path) -> harden::LintResult {
         rule_params: params(path)
             .map(|p| vec![(rule.to_string(), p)])
             .unwrap_or_default(),
-        dockerfile_globs: Vec::new(),
         ..LintOptions::default()
     };
     lint_paths(&options).expect("lint runs")
@@ -140,7 +152,7 @@ fn fixtures_fire_and_dont_fire() {
             if ours.is_empty() {
                 failures.push(format!("{id}: {} fires nothing", path.display()));
             }
-            let is_yaml = !path.to_string_lossy().ends_with(".Dockerfile");
+            let is_yaml = !path.to_string_lossy().ends_with(".Dockerfile") && !path.is_dir();
             if rule.spec.target != Target::File && is_yaml {
                 // Every document that holds an object must be a case that fires.
                 let text = std::fs::read_to_string(&path).unwrap();

@@ -11,7 +11,11 @@ use harden::{LintOptions, lint_paths};
 use serde_json::Value;
 
 fn sarif_for(path: &Path) -> Value {
-    let options = LintOptions {
+    sarif_with(path, |_| {})
+}
+
+fn sarif_with(path: &Path, configure: impl FnOnce(&mut LintOptions)) -> Value {
+    let mut options = LintOptions {
         paths: vec![path.to_path_buf()],
         cwd: Some(common::repo()),
         selection: Selection {
@@ -21,6 +25,7 @@ fn sarif_for(path: &Path) -> Value {
         threads: Some(2),
         ..LintOptions::default()
     };
+    configure(&mut options);
     let result = lint_paths(&options).expect("lint runs");
     let text = Report {
         registry: engine::registry(),
@@ -186,4 +191,25 @@ fn results_are_capped_at_what_github_accepts() {
         .filter(|r| r["ruleId"] == "no-privileged-container")
         .count();
     assert_eq!(critical, 1400);
+}
+
+#[test]
+fn rendered_chart_sarif_with_related_locations_is_valid() {
+    let sarif = sarif_with(&common::repo().join("testdata/charts"), |o| {
+        o.renderer = harden::helm::lint::default_renderer();
+        o.values = vec!["values-production.yaml".into()];
+    });
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let values_line = results.iter().any(|r| {
+        r["relatedLocations"].as_array().is_some_and(|related| {
+            related.iter().any(|l| {
+                l["physicalLocation"]["artifactLocation"]["uri"]
+                    == "testdata/charts/storefront/values-production.yaml"
+            })
+        })
+    });
+    assert!(values_line, "no finding points at values-production.yaml");
+    if let Some(schemas) = common::shared("schemas", "SARIF schema validation") {
+        validate(&schemas, &sarif);
+    }
 }

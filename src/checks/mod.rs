@@ -6,6 +6,7 @@ mod control_plane;
 mod dockerfile;
 mod field;
 mod hardening;
+mod helm;
 mod host;
 mod image;
 mod namespaces;
@@ -19,6 +20,8 @@ mod secrets;
 mod security_context;
 mod service_account;
 mod supply_chain;
+
+pub use helm::{dependency_entry, is_test_hook};
 
 use serde::de::DeserializeOwned;
 
@@ -37,6 +40,12 @@ pub trait Check: Send + Sync {
 
     fn check_dockerfile(&self, cx: &mut Cx<'_>, dockerfile: &crate::dockerfile::Dockerfile) {
         let _ = (cx, dockerfile);
+    }
+
+    /// Runs once per chart (and once per dependency vendored in it) for
+    /// rules whose target is `chart`; findings may land in any of its files.
+    fn check_chart(&self, cx: &mut SetCx<'_>, chart: &crate::helm::lint::ChartFiles) {
+        let _ = (cx, chart);
     }
 
     /// True for rules over the whole set of objects (a Service and the pods
@@ -89,6 +98,10 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("capability-dropped", |p| {
         Ok(Box::new(capabilities::CapabilityDropped::new(parse(p)?)?))
     }),
+    ("chart-dependencies", |p| {
+        Ok(Box::new(helm::DependencyPinned::new(parse(p)?)))
+    }),
+    ("chart-metadata", |p| no_params(p, helm::ChartMetadata)),
     ("component-flags", |p| {
         Ok(Box::new(control_plane::ComponentFlags::new(parse(p)?)?))
     }),
@@ -475,6 +488,10 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     ("syntax-semantics", |p| {
         no_params(p, dockerfile::SyntaxSemantics)
     }),
+    ("template-namespace", |p| {
+        no_params(p, helm::HardcodedNamespace)
+    }),
+    ("test-hook-scope", |p| no_params(p, helm::TestHookScope)),
     ("tiller", |p| no_params(p, supply_chain::Tiller)),
     ("topology-spread-valid", |p| {
         no_params(p, reliability::TopologySpreadValid)
@@ -487,6 +504,14 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
     ("user-namespaces", |p| {
         no_params(p, hardening::UserNamespaces)
+    }),
+    ("values-image-tag", |p| no_params(p, helm::ValuesImageTag)),
+    ("values-literal-secret", |p| {
+        Ok(Box::new(helm::ValuesLiteralSecret::new(parse(p)?)?))
+    }),
+    ("values-schema", |p| no_params(p, helm::SchemaPresent)),
+    ("values-security-context", |p| {
+        no_params(p, helm::ValuesSecurityContext)
     }),
     ("vendor-tokens", |p| no_params(p, secrets::VendorTokens)),
     ("volume-types", |p| {

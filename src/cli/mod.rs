@@ -45,6 +45,42 @@ pub enum Command {
     /// Print the JSON Schema of .harden.yaml.
     #[command(hide = true)]
     ConfigSchema,
+    /// Render a Helm chart and print the manifests as `helm template` does.
+    Render(RenderArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The chart: a directory holding Chart.yaml, or a .tgz archive.
+    #[arg(value_name = "CHART")]
+    pub chart: PathBuf,
+    /// A values file (repeatable; later files win).
+    #[arg(long = "values", short = 'f', value_name = "FILE")]
+    pub values: Vec<PathBuf>,
+    /// Set values: `a.b=c,d[0]=e` (repeatable).
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Set values, always as strings (repeatable).
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub set_string: Vec<String>,
+    /// Set values from files: `key=path` (repeatable).
+    #[arg(long, value_name = "KEY=PATH")]
+    pub set_file: Vec<String>,
+    /// Set values as JSON: `key={"a":1}` (repeatable).
+    #[arg(long, value_name = "KEY=JSON")]
+    pub set_json: Vec<String>,
+    /// The release name.
+    #[arg(long, value_name = "NAME", default_value = "release-name")]
+    pub release_name: String,
+    /// The release namespace.
+    #[arg(long, short = 'n', value_name = "NS", default_value = "default")]
+    pub namespace: String,
+    /// Kubernetes version for `.Capabilities` (Helm's default otherwise).
+    #[arg(long, value_name = "VERSION")]
+    pub kube_version: Option<String>,
+    /// An extra API version for `.Capabilities.APIVersions` (repeatable).
+    #[arg(long, short = 'a', value_name = "VERSION")]
+    pub api_versions: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -86,6 +122,14 @@ pub struct LintArgs {
     /// Also treat files matching this glob as Dockerfiles (repeatable), e.g. `*.docker`.
     #[arg(long, value_name = "GLOB")]
     pub dockerfile_glob: Vec<String>,
+    /// Also render each Helm chart with this values file over its defaults
+    /// (a file in the chart, e.g. `values-production.yaml`, or a path);
+    /// repeatable, one values set each.
+    #[arg(long = "values", short = 'f', value_name = "FILE")]
+    pub values: Vec<PathBuf>,
+    /// Leave out findings in dependencies vendored under a chart's `charts/`.
+    #[arg(long)]
+    pub exclude_subcharts: bool,
     /// Worker threads (all cores by default).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -206,6 +250,7 @@ pub fn run(cli: Cli) -> ExitStatus {
                 .write_all(text.as_bytes())
                 .map(|()| ExitStatus::Success)
         }
+        Command::Render(args) => render(args),
     };
     match result {
         Ok(status) => status,
@@ -390,6 +435,9 @@ fn options(
         paths,
         dockerfile_globs: args.dockerfile_glob.clone(),
         threads: args.threads,
+        renderer: crate::helm::lint::default_renderer(),
+        values: args.values.clone(),
+        exclude_subcharts: args.exclude_subcharts,
         ..LintOptions::default()
     };
     let mut kube_version = None;
@@ -464,6 +512,36 @@ fn positioned<T: Clone>(positions: &[usize], values: &[T], offset: usize) -> Vec
             (position, value.clone())
         })
         .collect()
+}
+
+fn render(args: RenderArgs) -> std::io::Result<ExitStatus> {
+    let options = crate::helm::render::RenderOptions {
+        values_files: args.values,
+        set: args.set,
+        set_string: args.set_string,
+        set_file: args.set_file,
+        set_json: args.set_json,
+        release_name: args.release_name,
+        namespace: args.namespace,
+        kube_version: args.kube_version,
+        api_versions: args.api_versions,
+        ..Default::default()
+    };
+    let output = crate::helm::render::render_chart(&args.chart, &options)
+        .map_err(|failure| failure.message)
+        .and_then(|rendered| crate::helm::manifest::template_output(&rendered.templates));
+    match output {
+        Ok(text) => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes())?;
+            stdout.flush()?;
+            Ok(ExitStatus::Success)
+        }
+        Err(message) => {
+            eprintln!("Error: {message}");
+            Ok(ExitStatus::Error)
+        }
+    }
 }
 
 fn rules(args: RulesArgs) -> std::io::Result<ExitStatus> {

@@ -42,6 +42,11 @@ pub enum FileKind {
     /// `.yaml`, `.yml` or `.json`: a Kubernetes manifest if its documents say so.
     Manifest,
     Dockerfile,
+    /// A Helm chart: the directory that holds `Chart.yaml`.
+    Chart,
+    /// A values file under a `helm/` directory, outside any chart: checked
+    /// by the values rules only.
+    Values,
     Other,
 }
 
@@ -130,6 +135,15 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, dockerfiles: &globset::GlobSet) -
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
+            if name == "Chart.yaml"
+                && let Some(dir) = absolute.parent()
+            {
+                // `Chart.yaml` named alone stands for its chart.
+                if seen.insert(canonical(dir)) {
+                    charts.insert(dir.to_path_buf());
+                }
+                continue;
+            }
             let kind = match classify(&name, &display_path(&absolute, cwd)) {
                 FileKind::Dockerfile => FileKind::Dockerfile,
                 _ => FileKind::Manifest,
@@ -202,14 +216,30 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, dockerfiles: &globset::GlobSet) -
                         found.insert((display, path.to_path_buf()), kind);
                     }
                 }
-                FileKind::Other => {}
+                FileKind::Chart | FileKind::Values | FileKind::Other => {}
             }
         }
     }
-    for chart in &charts {
-        out.skipped.push(Skipped {
-            display: display_path(chart, cwd),
-            reason: "Helm chart (chart rendering is not part of this version)".into(),
+    // A chart inside another chart (a dependency under `charts/`) is part of it.
+    let top_charts: Vec<&PathBuf> = charts
+        .iter()
+        .filter(|chart| {
+            !charts
+                .iter()
+                .any(|other| other != *chart && chart.starts_with(other))
+        })
+        .collect();
+    for chart in &top_charts {
+        let display = display_path(chart, cwd);
+        let display = if display.is_empty() {
+            ".".to_string()
+        } else {
+            display
+        };
+        out.files.push(Candidate {
+            path: chart.to_path_buf(),
+            display,
+            kind: FileKind::Chart,
         });
     }
     let patches: BTreeMap<PathBuf, PathBuf> = kustomizations
@@ -224,6 +254,11 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, dockerfiles: &globset::GlobSet) -
         if charts.iter().any(|chart| path.starts_with(chart)) {
             continue;
         }
+        let kind = if kind == FileKind::Manifest && is_loose_values(&display) {
+            FileKind::Values
+        } else {
+            kind
+        };
         if let Some(kustomization) = patches.get(&normalize(&path)) {
             out.skipped.push(Skipped {
                 display,
@@ -240,6 +275,7 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, dockerfiles: &globset::GlobSet) -
             kind,
         });
     }
+    out.files.sort_by(|a, b| a.display.cmp(&b.display));
     out.skipped.sort_by(|a, b| a.display.cmp(&b.display));
     // A special file named on the command line and met by the walk too.
     out.skipped.dedup();
@@ -279,6 +315,14 @@ pub fn chart_root(path: &Path, cwd: &Path) -> Option<PathBuf> {
         chart = parent;
     }
     Some(chart.to_path_buf())
+}
+
+/// A values file kept under a `helm/` directory without its chart
+/// (`helm/values-production.yaml` for a chart that lives elsewhere).
+fn is_loose_values(display: &str) -> bool {
+    let mut parts: Vec<&str> = display.split('/').collect();
+    let name = parts.pop().unwrap_or("");
+    crate::helm::lint::is_values_name(name) && parts.contains(&"helm")
 }
 
 fn canonical(path: &Path) -> PathBuf {

@@ -64,6 +64,7 @@ pub fn lint_dockerfile(
         facts: Facts::default(),
         records: Vec::new(),
         suppressions,
+        renders: Vec::new(),
     }
 }
 

@@ -13,6 +13,15 @@ pub struct Label {
     pub message: String,
 }
 
+/// A location in another file that explains a finding: for a finding in a
+/// rendered chart, the values-file line the offending value came from.
+#[derive(Clone, Debug)]
+pub struct Related {
+    pub file: Arc<SourceFile>,
+    pub span: Span,
+    pub message: String,
+}
+
 /// One problem found, at its exact place.
 #[derive(Clone, Debug)]
 pub struct Finding {
@@ -23,6 +32,8 @@ pub struct Finding {
     pub span: Span,
     pub message: String,
     pub labels: Vec<Label>,
+    /// Locations in other files (values lines of a rendered chart).
+    pub related: Vec<Related>,
     /// `Kind/namespace/name` of the object, when the finding is about one.
     pub object: Option<String>,
     /// Field path within the object (`spec.template.spec.containers[app].image`),
@@ -111,6 +122,7 @@ impl<'r> Cx<'r> {
             span,
             message: message.into(),
             labels: Vec::new(),
+            related: Vec::new(),
             object: self.object.clone(),
             path: String::new(),
             unless: None,
@@ -160,6 +172,7 @@ impl SetCx<'_> {
             span,
             message: message.into(),
             labels: Vec::new(),
+            related: Vec::new(),
             object,
             path: String::new(),
             unless: None,
@@ -176,6 +189,24 @@ impl Finding {
                 message: message.into(),
             });
         }
+        self
+    }
+
+    /// Adds a location in another file (or in this one, when the span differs).
+    pub fn with_related(
+        &mut self,
+        file: &Arc<SourceFile>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Self {
+        if Arc::ptr_eq(file, &self.file) {
+            return self.with_label(span, message);
+        }
+        self.related.push(Related {
+            file: Arc::clone(file),
+            span,
+            message: message.into(),
+        });
         self
     }
 

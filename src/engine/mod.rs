@@ -1,6 +1,7 @@
 //! Rules, the registry that holds them, findings, and running checks.
 
 mod baseline;
+mod chart;
 mod dockerfile;
 mod facts;
 mod finding;
@@ -12,9 +13,10 @@ pub mod suppress;
 use std::sync::OnceLock;
 
 pub use baseline::Baseline;
+pub use chart::{ChartSettings, lint_chart, lint_values};
 pub use dockerfile::lint_dockerfile;
 pub use facts::{Facts, ServiceAccountRef, Unless};
-pub use finding::{Cx, Finding, KubeVersion, Label, SetCx, Settings};
+pub use finding::{Cx, Finding, KubeVersion, Label, Related, SetCx, Settings};
 pub use rule::{CheckSpec, Docs, RuleSpec, Severity, Target};
 pub use run::{
     FileOutcome, FileStatus, MAX_FILE_BYTES, Unreadable, input_finding, lint_source, read_source,

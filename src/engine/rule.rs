@@ -58,6 +58,8 @@ pub enum Target {
     Container,
     Volume,
     Dockerfile,
+    /// A Helm chart's own files: `Chart.yaml`, values files, template text.
+    Chart,
 }
 
 impl Target {
@@ -69,6 +71,7 @@ impl Target {
             Target::Container => "container",
             Target::Volume => "volume",
             Target::Dockerfile => "dockerfile",
+            Target::Chart => "chart",
         }
     }
 }

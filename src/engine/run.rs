@@ -36,6 +36,9 @@ pub struct FileOutcome {
     pub records: Vec<(usize, crate::checks::Record)>,
     /// Inline comments and annotations, applied once every finding is known.
     pub suppressions: Vec<super::suppress::Suppression>,
+    /// For a rendered chart: how to map findings of set rules in its
+    /// rendered text back to template and values lines.
+    pub renders: Vec<Arc<crate::helm::lint::RenderMap>>,
 }
 
 /// Why a file could not be turned into text.
@@ -168,6 +171,7 @@ pub fn input_finding(file: &Arc<SourceFile>, offset: u32, message: String) -> Fi
         span: Span::new(offset, end),
         message,
         labels: Vec::new(),
+        related: Vec::new(),
         object: None,
         path: String::new(),
         unless: None,
@@ -226,7 +230,11 @@ pub fn lint_source(
                 &object_identity(object),
             ));
             for (index, rule) in registry.rules.iter().enumerate() {
-                if !enabled[index] || matches!(rule.spec.target, Target::File | Target::Dockerfile)
+                if !enabled[index]
+                    || matches!(
+                        rule.spec.target,
+                        Target::File | Target::Dockerfile | Target::Chart
+                    )
                 {
                     continue;
                 }
@@ -276,6 +284,7 @@ pub fn lint_source(
         facts,
         records,
         suppressions,
+        renders: Vec::new(),
     }
 }
 

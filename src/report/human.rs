@@ -10,7 +10,7 @@ use miette::{
 };
 
 use super::Report;
-use crate::engine::{Finding, Severity};
+use crate::engine::{Finding, Related, Severity};
 use crate::source::SourceFile;
 
 pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
@@ -29,9 +29,18 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         if i > 0 {
             text.push('\n');
         }
+        let related: Vec<RelatedDiagnostic> = finding
+            .related
+            .iter()
+            .map(|r| RelatedDiagnostic {
+                related: r,
+                source: Indexed(Arc::clone(&r.file)),
+            })
+            .collect();
         let diagnostic = FindingDiagnostic {
             finding,
             source: Indexed(Arc::clone(&finding.file)),
+            related,
         };
         if handler.render_report(&mut text, &diagnostic).is_err() {
             text.push_str(&format!("{}: {}\n", finding.file.path, finding.message));
@@ -108,6 +117,47 @@ impl SourceCode for Indexed {
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
     source: Indexed,
+    related: Vec<RelatedDiagnostic<'a>>,
+}
+
+/// A location in another file, drawn as a second frame under the finding.
+struct RelatedDiagnostic<'a> {
+    related: &'a Related,
+    source: Indexed,
+}
+
+impl fmt::Debug for RelatedDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.related.message)
+    }
+}
+
+impl fmt::Display for RelatedDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.related.message)
+    }
+}
+
+impl std::error::Error for RelatedDiagnostic<'_> {}
+
+impl Diagnostic for RelatedDiagnostic<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.related.span;
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(
+                Some(self.related.message.clone()),
+                (span.start as usize, span.len() as usize),
+            ),
+        )))
+    }
 }
 
 impl fmt::Debug for FindingDiagnostic<'_> {
@@ -150,6 +200,13 @@ impl Diagnostic for FindingDiagnostic<'_> {
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
         Some(&self.source)
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)))
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {

@@ -7,7 +7,8 @@
 //!   "findings": [ { "rule", "severity", "message", "path",
 //!                   "start": {"line", "column", "offset"}, "end": {…},
 //!                   "object", "field_path", "fingerprint",
-//!                   "labels": [{"message", "start", "end"}] } ] }
+//!                   "labels": [{"message", "start", "end"}],
+//!                   "related": [{"path", "message", "start", "end"}] } ] }
 //! ```
 //! Lines and columns are 1-based; columns count bytes; `offset` is the byte
 //! offset in the file. Fields are only ever added within a version.
@@ -68,6 +69,14 @@ struct JsonLabel<'a> {
 }
 
 #[derive(Serialize)]
+struct JsonRelated<'a> {
+    path: &'a str,
+    message: &'a str,
+    start: Point,
+    end: Point,
+}
+
+#[derive(Serialize)]
 struct JsonFinding<'a> {
     rule: &'static str,
     severity: Severity,
@@ -79,6 +88,9 @@ struct JsonFinding<'a> {
     field_path: &'a str,
     fingerprint: String,
     labels: Vec<JsonLabel<'a>>,
+    /// Locations in other files; left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonRelated<'a>>,
 }
 
 fn point(file: &SourceFile, offset: u32) -> Point {
@@ -108,6 +120,16 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
                 message: &l.message,
                 start: point(&f.file, l.span.start),
                 end: point(&f.file, l.span.end),
+            })
+            .collect(),
+        related: f
+            .related
+            .iter()
+            .map(|r| JsonRelated {
+                path: &r.file.path,
+                message: &r.message,
+                start: point(&r.file, r.span.start),
+                end: point(&r.file, r.span.end),
             })
             .collect(),
     }

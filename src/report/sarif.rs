@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{Report, fingerprint};
 use crate::engine::{Finding, RuleSpec, Severity};
-use crate::source::Span;
+use crate::source::{SourceFile, Span};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -245,8 +245,7 @@ fn artifact(path: &str) -> ArtifactLocation {
     }
 }
 
-fn physical(finding: &Finding, span: Span) -> PhysicalLocation {
-    let file = &finding.file;
+fn physical(file: &SourceFile, span: Span) -> PhysicalLocation {
     let start = file.position(span.start);
     let end = file.position(span.end);
     PhysicalLocation {
@@ -273,7 +272,7 @@ fn result<'a>(finding: &'a Finding, enabled: &[usize]) -> SarifResult<'a> {
         locations: [Location {
             id: None,
             message: None,
-            physical_location: physical(finding, finding.span),
+            physical_location: physical(&finding.file, finding.span),
         }],
         related_locations: finding
             .labels
@@ -284,8 +283,26 @@ fn result<'a>(finding: &'a Finding, enabled: &[usize]) -> SarifResult<'a> {
                 message: Some(BorrowedText {
                     text: &label.message,
                 }),
-                physical_location: physical(finding, label.span),
+                physical_location: physical(&finding.file, label.span),
             })
+            .chain(
+                finding
+                    .related
+                    .iter()
+                    .map(|related| {
+                        (
+                            related.file.as_ref(),
+                            related.span,
+                            related.message.as_str(),
+                        )
+                    })
+                    .enumerate()
+                    .map(|(i, (file, span, message))| Location {
+                        id: Some(finding.labels.len() + i + 1),
+                        message: Some(BorrowedText { text: message }),
+                        physical_location: physical(file, span),
+                    }),
+            )
             .collect(),
         partial_fingerprints: BTreeMap::from([("harden/v1", fingerprint(finding))]),
         properties: ResultProperties {

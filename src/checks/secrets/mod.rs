@@ -33,7 +33,7 @@ pub struct NameParams {
 /// written as is, else where that piece appears in the scalar's source (a
 /// block scalar's line, a quoted string without escapes), else the whole
 /// scalar.
-fn span_within(node: NodeRef<'_>, start: usize, end: usize) -> Span {
+pub(super) fn span_within(node: NodeRef<'_>, start: usize, end: usize) -> Span {
     let whole = node.span();
     let (Some(text), Some(source)) = (
         node.text(),
@@ -71,14 +71,14 @@ fn span_within(node: NodeRef<'_>, start: usize, end: usize) -> Span {
 }
 
 /// `a GitHub token`, `an AWS access key ID`.
-fn with_article(noun: &str) -> String {
+pub(super) fn with_article(noun: &str) -> String {
     let vowel = noun.starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u'])
         || noun.starts_with("npm");
     format!("{} {noun}", if vowel { "an" } else { "a" })
 }
 
 /// `an RSA private key`, `a base64-encoded encrypted private key`.
-fn describe_key(key: &PrivateKey) -> String {
+pub(super) fn describe_key(key: &PrivateKey) -> String {
     let mut words = Vec::new();
     if key.encoded {
         words.push("base64-encoded");

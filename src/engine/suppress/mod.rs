@@ -176,6 +176,7 @@ pub fn apply(
             span: at,
             message,
             labels: Vec::new(),
+            related: Vec::new(),
             object,
             path: String::new(),
             unless: None,
