@@ -317,6 +317,18 @@ fn run_set(
     result
 }
 
+/// `../shared/<sub>`, or `$HARDEN_SHARED_DIR/<sub>` when that variable names
+/// the shared folder of a checkout that does not sit beside it.
+fn shared(sub: &str) -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("HARDEN_SHARED_DIR") {
+        let path = PathBuf::from(dir).join(sub);
+        if path.is_dir() {
+            return Some(path);
+        }
+    }
+    common::shared(sub, "corpus_charts_render_as_helm_does")
+}
+
 /// Renders every chart under `corpus` with every values set of `goldens`.
 fn render_all(corpus: &Path, goldens: &Path, diff: bool) -> Vec<SetResult> {
     let mut results = Vec::new();
@@ -370,10 +382,10 @@ fn own_charts_render_as_helm_does() {
 
 #[test]
 fn corpus_charts_render_as_helm_does() {
-    let Some(goldens) = common::shared("helm-golden", "corpus_charts_render_as_helm_does") else {
+    let Some(goldens) = shared("helm-golden") else {
         return;
     };
-    let Some(corpus) = common::shared("corpus/helm", "corpus_charts_render_as_helm_does") else {
+    let Some(corpus) = shared("corpus/helm") else {
         return;
     };
     let diff = std::env::var("HELM_GOLDEN_DIFF").is_ok_and(|v| v == "1");
