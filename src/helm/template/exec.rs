@@ -333,6 +333,7 @@ impl<'s, 'e> State<'s, 'e> {
                     let Some(elem) = l.borrow().get(i).cloned() else {
                         break;
                     };
+                    let elem = with_origin(elem, self.ex.env.cx.origins.item(l, i));
                     ran = true;
                     if !self.iteration(b, Value::Int(i as i64), elem, true)? {
                         break;
@@ -591,20 +592,7 @@ impl<'s, 'e> State<'s, 'e> {
                 let v = m.borrow().get(name).cloned().unwrap_or_default();
                 let origin = self.ex.env.cx.origins.field(&m, name);
                 self.last_origin = origin;
-                let v = match (origin, v) {
-                    (Some(o), Value::Str(s)) if s.segments.is_empty() && !s.text.is_empty() => {
-                        let len = s.text.len() as u32;
-                        Value::Str(Str::with_segments(
-                            s.text,
-                            vec![Segment {
-                                start: 0,
-                                end: len,
-                                origin: o,
-                            }],
-                        ))
-                    }
-                    (_, v) => v,
-                };
+                let v = with_origin(v, origin);
                 Ok((v, true))
             }
             Value::Object(o) => {
@@ -624,7 +612,7 @@ impl<'s, 'e> State<'s, 'e> {
                         }
                         None => self.fail(format!(
                             "can't evaluate field {name} in type {}",
-                            o.type_name()
+                            object_type(&o, iface)
                         )),
                     };
                 }
@@ -636,7 +624,7 @@ impl<'s, 'e> State<'s, 'e> {
                     Some(Err(e)) => Err(Box::new(TemplateError::call(&self.frame(), name, e))),
                     None => self.fail(format!(
                         "can't evaluate field {name} in type {}",
-                        o.type_name()
+                        object_type(&o, iface)
                     )),
                 }
             }
@@ -663,6 +651,9 @@ impl<'s, 'e> State<'s, 'e> {
         fin: Option<Value>,
     ) -> R<Value> {
         self.at = At::Arg(ident);
+        if let FuncRef::Unknown = func {
+            return self.fail(format!("{} is not a defined function", go_quote(name)));
+        }
         let explicit = args.get(1..).unwrap_or(&[]);
         if let FuncRef::Builtin(b @ (Builtin::And | Builtin::Or)) = func {
             if explicit.is_empty() && fin.is_none() {
@@ -695,6 +686,7 @@ impl<'s, 'e> State<'s, 'e> {
             FuncRef::Builtin(Builtin::Tpl) => return self.tpl(ident, cmd, &argv),
             FuncRef::Builtin(b) => builtins::call(b, name, &argv),
             FuncRef::Lib(f) => f(&mut self.ex.env.cx, &argv),
+            FuncRef::Unknown => Err(format!("{} is not a defined function", go_quote(name))),
         };
         result.map_err(|e| self.func_error(ident, cmd, explicit, name, e))
     }
@@ -869,6 +861,32 @@ impl<'s, 'e> State<'s, 'e> {
                 Err(Box::new(TemplateError::tpl(&self.frame(), &what, *e)))
             }
         }
+    }
+}
+
+fn object_type(o: &Rc<dyn crate::helm::value::GoObject>, iface: bool) -> String {
+    if iface {
+        "interface {}".to_string()
+    } else {
+        o.type_name().to_string()
+    }
+}
+
+/// A values string marked as coming from values node `origin` as a whole.
+fn with_origin(v: Value, origin: Option<Origin>) -> Value {
+    match (origin, v) {
+        (Some(o), Value::Str(s)) if s.segments.is_empty() && !s.text.is_empty() => {
+            let len = s.text.len() as u32;
+            Value::Str(Str::with_segments(
+                s.text,
+                vec![Segment {
+                    start: 0,
+                    end: len,
+                    origin: o,
+                }],
+            ))
+        }
+        (_, v) => v,
     }
 }
 

@@ -61,7 +61,14 @@ fn resolve(name: &str) -> Option<FuncRef> {
 }
 
 pub fn parse(src: &str) -> Result<Parsed, ParseError> {
+    parse_with(src, true)
+}
+
+/// With `check_funcs` false, an unknown function parses and fails when
+/// called (Go's `SkipFuncCheck`).
+pub fn parse_with(src: &str, check_funcs: bool) -> Result<Parsed, ParseError> {
     let mut p = Parser {
+        check_funcs,
         toks: lex(src),
         idx: 0,
         vars: vec![Rc::from("$")],
@@ -77,6 +84,7 @@ pub fn parse(src: &str) -> Result<Parsed, ParseError> {
 }
 
 struct Parser {
+    check_funcs: bool,
     toks: Vec<Token>,
     idx: usize,
     vars: Vec<Rc<str>>,
@@ -586,8 +594,10 @@ impl Parser {
         let pos = tok.pos;
         Ok(Some(match tok.kind {
             Tok::Identifier => {
-                let Some(func) = resolve(&tok.val) else {
-                    return self.err(format!("function {:?} not defined", tok.val));
+                let func = match resolve(&tok.val) {
+                    Some(f) => f,
+                    None if !self.check_funcs => FuncRef::Unknown,
+                    None => return self.err(format!("function {:?} not defined", tok.val)),
                 };
                 Arg::Ident {
                     pos,

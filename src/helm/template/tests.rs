@@ -351,3 +351,59 @@ fn deep_parentheses_do_not_overflow() {
         "1"
     );
 }
+
+#[test]
+fn every_corpus_template_parses() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/helm");
+    if !root.is_dir() {
+        return;
+    }
+    let mut files = Vec::new();
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.to_string_lossy().contains("/templates/") {
+                files.push(path);
+            }
+        }
+    }
+    let mut failures = Vec::new();
+    let start = std::time::Instant::now();
+    let mut bytes = 0;
+    for f in &files {
+        let Ok(text) = std::fs::read_to_string(f) else { continue };
+        bytes += text.len();
+        if let Err(e) = parse::parse_with(&text, false) {
+            let (line, _) = error::line_col(&text, e.pos);
+            failures.push(format!("{}:{line}: {}", f.display(), e.message));
+        }
+    }
+    eprintln!("parsed {} files, {bytes} bytes in {:?}", files.len(), start.elapsed());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn mangled_templates_never_panic() {
+    // Every case cut at every few bytes, and with bytes swapped for
+    // delimiters, quotes and multi-byte characters: errors, never panics.
+    let d = data();
+    let inserts = ["{{", "}}", "{{-", " -}}", "\"", "`", "'", "(", ")", "$", ".", "|", "é", "\u{fe0f}", "/*", "*/", ":=", "-", "0x"];
+    let mut n = 0u32;
+    for (_, src) in cases() {
+        let positions: Vec<usize> = src.char_indices().map(|(i, _)| i).step_by(3).collect();
+        for (k, &i) in positions.iter().enumerate() {
+            let ins = inserts[k % inserts.len()];
+            let variants = [src[..i].to_string(), format!("{}{ins}{}", &src[..i], &src[i..])];
+            for v in variants {
+                n += 1;
+                let mut env = Env::helm();
+                env.limits.max_steps = 100_000;
+                let _ = render_with(&v, &d, &mut env);
+            }
+        }
+    }
+    assert!(n > 1000);
+}
