@@ -515,7 +515,7 @@ impl<'s, 'e> State<'s, 'e> {
             Arg::Number { value, .. } | Arg::String { value, .. } => {
                 self.at = At::Arg(first);
                 self.not_a_function(&cmd.args, &fin)?;
-                Ok(value.clone())
+                self.constant(first, value)
             }
         }
     }
@@ -549,8 +549,16 @@ impl<'s, 'e> State<'s, 'e> {
                 self.field_chain(dot, recv, false, fields, &[], None)
             }
             Arg::Bool { value, .. } => Ok(Value::Bool(*value)),
-            Arg::Number { value, .. } | Arg::String { value, .. } => Ok(value.clone()),
+            Arg::Number { value, .. } | Arg::String { value, .. } => self.constant(arg, value),
         }
+    }
+
+    /// A literal's value; a number too big for Go's `int` fails when used.
+    fn constant(&self, arg: &Arg, value: &Value) -> R<Value> {
+        if let (Arg::Number { text, .. }, Value::Nil) = (arg, value) {
+            return self.fail(format!("{text} overflows int"));
+        }
+        Ok(value.clone())
     }
 
     fn field_chain(

@@ -374,14 +374,20 @@ fn every_corpus_template_parses() {
     let start = std::time::Instant::now();
     let mut bytes = 0;
     for f in &files {
-        let Ok(text) = std::fs::read_to_string(f) else { continue };
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue;
+        };
         bytes += text.len();
         if let Err(e) = parse::parse_with(&text, false) {
             let (line, _) = error::line_col(&text, e.pos);
             failures.push(format!("{}:{line}: {}", f.display(), e.message));
         }
     }
-    eprintln!("parsed {} files, {bytes} bytes in {:?}", files.len(), start.elapsed());
+    eprintln!(
+        "parsed {} files, {bytes} bytes in {:?}",
+        files.len(),
+        start.elapsed()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -390,13 +396,19 @@ fn mangled_templates_never_panic() {
     // Every case cut at every few bytes, and with bytes swapped for
     // delimiters, quotes and multi-byte characters: errors, never panics.
     let d = data();
-    let inserts = ["{{", "}}", "{{-", " -}}", "\"", "`", "'", "(", ")", "$", ".", "|", "é", "\u{fe0f}", "/*", "*/", ":=", "-", "0x"];
+    let inserts = [
+        "{{", "}}", "{{-", " -}}", "\"", "`", "'", "(", ")", "$", ".", "|", "é", "\u{fe0f}", "/*",
+        "*/", ":=", "-", "0x",
+    ];
     let mut n = 0u32;
     for (_, src) in cases() {
         let positions: Vec<usize> = src.char_indices().map(|(i, _)| i).step_by(3).collect();
         for (k, &i) in positions.iter().enumerate() {
             let ins = inserts[k % inserts.len()];
-            let variants = [src[..i].to_string(), format!("{}{ins}{}", &src[..i], &src[i..])];
+            let variants = [
+                src[..i].to_string(),
+                format!("{}{ins}{}", &src[..i], &src[i..]),
+            ];
             for v in variants {
                 n += 1;
                 let mut env = Env::helm();
