@@ -683,10 +683,17 @@ impl<'s, 'e> State<'s, 'e> {
             return Ok(v);
         }
         let mut argv = Vec::with_capacity(explicit.len() + 1);
+        // Where each argument's evaluation ended, and whether a nil is Go's
+        // invalid value rather than a nil interface: for argument errors.
+        let mut ats: Vec<(At<'s>, bool)> = Vec::with_capacity(explicit.len() + 1);
         for a in explicit {
-            argv.push(self.eval_arg(dot, a)?);
+            let v = self.eval_arg(dot, a)?;
+            let invalid = v.is_nil() && !self.yields_interface(a);
+            ats.push((self.at, invalid));
+            argv.push(v);
         }
         if let Some(f) = fin {
+            ats.push((self.at, f.is_nil()));
             argv.push(f);
         }
         let result = match func {
@@ -696,7 +703,25 @@ impl<'s, 'e> State<'s, 'e> {
             FuncRef::Lib(f) => f(&mut self.ex.env.cx, &argv),
             FuncRef::Unknown => Err(format!("{} is not a defined function", go_quote(name))),
         };
-        result.map_err(|e| self.func_error(ident, cmd, explicit, name, e))
+        result.map_err(|e| self.func_error(ident, cmd, explicit, name, e, (&argv, &ats)))
+    }
+
+    /// Whether an argument's nil is a nil interface (a map entry, a range
+    /// element) rather than Go's invalid value (a pipeline's nil).
+    fn yields_interface(&self, arg: &Arg) -> bool {
+        match arg {
+            Arg::Field { .. } | Arg::Chain { .. } => true,
+            Arg::Variable { name, fields, .. } => {
+                !fields.is_empty()
+                    || self
+                        .vars
+                        .iter()
+                        .rev()
+                        .find(|v| *v.name == **name)
+                        .is_some_and(|v| v.iface)
+            }
+            _ => false,
+        }
     }
 
     fn func_error(
@@ -706,7 +731,34 @@ impl<'s, 'e> State<'s, 'e> {
         explicit: &'s [Arg],
         name: &str,
         e: String,
+        (argv, ats): (&[Value], &[(At<'s>, bool)]),
     ) -> Box<TemplateError> {
+        // Errors Go's `text/template` raises while converting arguments.
+        if e.starts_with("wrong number of args for") {
+            self.at = At::Arg(ident);
+            return Box::new(TemplateError::exec(&self.frame(), e));
+        }
+        if let Some(rest) = e.strip_prefix("wrong type for value; expected ")
+            && let Some((expected, got)) = rest.split_once("; got ")
+        {
+            let culprit = argv.iter().position(|v| {
+                if got == "interface {}" {
+                    v.is_nil()
+                } else {
+                    !v.is_nil() && v.type_name() == got
+                }
+            });
+            let mut msg = e.clone();
+            if let Some(i) = culprit
+                && let Some(&(at, invalid)) = ats.get(i)
+            {
+                self.at = at;
+                if invalid && got == "interface {}" {
+                    msg = format!("invalid value; expected {expected}");
+                }
+            }
+            return Box::new(TemplateError::exec(&self.frame(), msg));
+        }
         if let Some(rest) = e.strip_prefix(PLAIN_ERROR) {
             let (index, msg) = rest.split_once(':').unwrap_or(("", rest));
             match index.parse::<usize>().ok().and_then(|i| explicit.get(i)) {

@@ -42,7 +42,11 @@ impl GoObject for Capabilities {
         "*chartutil.Capabilities"
     }
     fn field(&self, name: &str) -> Option<Value> {
-        (name == "APIVersions").then(|| Value::Object(Rc::new(ApiVersions)))
+        match name {
+            "APIVersions" => Some(Value::Object(Rc::new(ApiVersions))),
+            "KubeVersion" => Some(map(&[("Version", Value::str("v1.36.0"))])),
+            _ => None,
+        }
     }
     fn call(&self, _method: &str, _args: &[Value]) -> Option<Result<Value, String>> {
         None
