@@ -64,8 +64,6 @@ pub struct Command {
 pub enum FuncRef {
     Builtin(Builtin),
     Lib(Func),
-    /// Parsed without checking functions; calling it is an error.
-    Unknown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -659,9 +659,6 @@ impl<'s, 'e> State<'s, 'e> {
         fin: Option<Value>,
     ) -> R<Value> {
         self.at = At::Arg(ident);
-        if let FuncRef::Unknown = func {
-            return self.fail(format!("{} is not a defined function", go_quote(name)));
-        }
         let explicit = args.get(1..).unwrap_or(&[]);
         if let FuncRef::Builtin(b @ (Builtin::And | Builtin::Or)) = func {
             if explicit.is_empty() && fin.is_none() {
@@ -701,7 +698,6 @@ impl<'s, 'e> State<'s, 'e> {
             FuncRef::Builtin(Builtin::Tpl) => return self.tpl(ident, cmd, &argv),
             FuncRef::Builtin(b) => builtins::call(b, name, &argv),
             FuncRef::Lib(f) => f(&mut self.ex.env.cx, &argv),
-            FuncRef::Unknown => Err(format!("{} is not a defined function", go_quote(name))),
         };
         result.map_err(|e| self.func_error(ident, cmd, explicit, name, e, (&argv, &ats)))
     }

@@ -61,14 +61,7 @@ fn resolve(name: &str) -> Option<FuncRef> {
 }
 
 pub fn parse(src: &str) -> Result<Parsed, ParseError> {
-    parse_with(src, true)
-}
-
-/// With `check_funcs` false, an unknown function parses and fails when
-/// called (Go's `SkipFuncCheck`).
-pub fn parse_with(src: &str, check_funcs: bool) -> Result<Parsed, ParseError> {
     let mut p = Parser {
-        check_funcs,
         toks: lex(src),
         idx: 0,
         vars: vec![Rc::from("$")],
@@ -84,7 +77,6 @@ pub fn parse_with(src: &str, check_funcs: bool) -> Result<Parsed, ParseError> {
 }
 
 struct Parser {
-    check_funcs: bool,
     toks: Vec<Token>,
     idx: usize,
     vars: Vec<Rc<str>>,
@@ -594,10 +586,8 @@ impl Parser {
         let pos = tok.pos;
         Ok(Some(match tok.kind {
             Tok::Identifier => {
-                let func = match resolve(&tok.val) {
-                    Some(f) => f,
-                    None if !self.check_funcs => FuncRef::Unknown,
-                    None => return self.err(format!("function {:?} not defined", tok.val)),
+                let Some(func) = resolve(&tok.val) else {
+                    return self.err(format!("function {:?} not defined", tok.val));
                 };
                 Arg::Ident {
                     pos,

@@ -357,45 +357,6 @@ fn deep_parentheses_do_not_overflow() {
 }
 
 #[test]
-fn every_corpus_template_parses() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/helm");
-    if !root.is_dir() {
-        return;
-    }
-    let mut files = Vec::new();
-    let mut stack = vec![root];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.to_string_lossy().contains("/templates/") {
-                files.push(path);
-            }
-        }
-    }
-    let mut failures = Vec::new();
-    let start = std::time::Instant::now();
-    let mut bytes = 0;
-    for f in &files {
-        let Ok(text) = std::fs::read_to_string(f) else {
-            continue;
-        };
-        bytes += text.len();
-        if let Err(e) = parse::parse_with(&text, false) {
-            let (line, _) = error::line_col(&text, e.pos);
-            failures.push(format!("{}:{line}: {}", f.display(), e.message));
-        }
-    }
-    eprintln!(
-        "parsed {} files, {bytes} bytes in {:?}",
-        files.len(),
-        start.elapsed()
-    );
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-}
-
-#[test]
 fn mangled_templates_never_panic() {
     // Every case cut at every few bytes, and with bytes swapped for
     // delimiters, quotes and multi-byte characters: errors, never panics.
