@@ -89,7 +89,7 @@ pub(crate) fn run(
         v: data.clone(),
         iface: false,
     };
-    stacker::maybe_grow(64 * 1024, 1024 * 1024, || st.walk_list(&dot, &t.root)).map_err(|e| *e)?;
+    grow(|| st.walk_list(&dot, &t.root)).map_err(|e| *e)?;
     Ok(out)
 }
 
@@ -238,9 +238,9 @@ impl<'s, 'e> State<'s, 'e> {
                     self.write_value(&v, *pos)?;
                 }
             }
-            Node::If(b) => return self.walk_if_with(dot, b, false),
-            Node::With(b) => return self.walk_if_with(dot, b, true),
-            Node::Range(b) => return self.walk_range(dot, node, b),
+            Node::If(b) => return grow(|| self.walk_if_with(dot, b, false)),
+            Node::With(b) => return grow(|| self.walk_if_with(dot, b, true)),
+            Node::Range(b) => return grow(|| self.walk_range(dot, node, b)),
             Node::Template { name, pipe, .. } => {
                 self.at = At::Node(node);
                 self.walk_template(dot, node, name, pipe.as_ref())?;
@@ -422,7 +422,7 @@ impl<'s, 'e> State<'s, 'e> {
                 v: data,
                 iface: false,
             };
-            stacker::maybe_grow(64 * 1024, 1024 * 1024, || inner.walk_list(&dot, &t.root))
+            grow(|| inner.walk_list(&dot, &t.root))
         };
         self.ex.depth -= 1;
         result.map(|_| ())
@@ -836,7 +836,7 @@ impl<'s, 'e> State<'s, 'e> {
                 v: data,
                 iface: false,
             };
-            stacker::maybe_grow(64 * 1024, 1024 * 1024, || inner.walk_list(&dot, &t.root))
+            grow(|| inner.walk_list(&dot, &t.root))
         };
         if let Some(c) = self.ex.includes.get_mut(&key) {
             *c -= 1;
@@ -898,7 +898,7 @@ impl<'s, 'e> State<'s, 'e> {
                 v: data,
                 iface: false,
             };
-            stacker::maybe_grow(64 * 1024, 1024 * 1024, || inner.walk_list(&dot, &root.root))
+            grow(|| inner.walk_list(&dot, &root.root))
         };
         self.ex.tpl_depth -= 1;
         self.ex.depth -= 1;
@@ -944,6 +944,12 @@ fn with_origin(v: Value, origin: Option<Origin>) -> Value {
         }
         (_, v) => v,
     }
+}
+
+/// Runs `f` on a fresh stack segment when less than 64 KiB are left, so
+/// deep nesting never overflows the thread's stack.
+fn grow<T>(f: impl FnOnce() -> T) -> T {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, f)
 }
 
 /// The set's own copy of a template name, so a nested state can borrow it.
