@@ -88,6 +88,18 @@ pub fn map(v: &Value) -> Result<&Map, String> {
     }
 }
 
+/// A `map[string]interface {}` parameter that may be nil. Go hands a nil
+/// map to the function when the argument is a parenthesised pipeline that
+/// gave nothing (`($profile.global)`), and charts rely on that; a bare
+/// missing field would be rejected, but the two look alike here.
+pub fn map_or_nil(v: &Value) -> Result<Option<&Map>, String> {
+    match v {
+        Value::Map(m) => Ok(Some(m)),
+        Value::Nil => Ok(None),
+        other => Err(wrong_type("map[string]interface {}", other)),
+    }
+}
+
 /// Sprig's `strval`: a string as it is, anything else as `fmt.Sprintf("%v")`.
 pub fn strval(v: &Value) -> String {
     v.go_string()
@@ -108,7 +120,7 @@ pub fn to_i64(v: &Value) -> i64 {
 
 /// Go's `int64(f)`: truncation; out of range gives the minimum on amd64.
 pub fn float_to_i64(f: f64) -> i64 {
-    if f.is_nan() || f >= 9.223_372_036_854_776e18 || f < -9.223_372_036_854_776e18 {
+    if f.is_nan() || !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
         i64::MIN
     } else {
         f as i64

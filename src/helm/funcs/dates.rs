@@ -119,12 +119,21 @@ impl Time {
                 Tok::ZeroDay => out.push_str(&format!("{:02}", p.day)),
                 Tok::ZeroYearDay => out.push_str(&format!("{:03}", p.yday)),
                 Tok::Hour => out.push_str(&format!("{:02}", p.hour)),
-                Tok::Hour12 => {
-                    out.push_str(&(if p.hour % 12 == 0 { 12 } else { p.hour % 12 }).to_string())
-                }
+                Tok::Hour12 => out.push_str(
+                    &(if p.hour.is_multiple_of(12) {
+                        12
+                    } else {
+                        p.hour % 12
+                    })
+                    .to_string(),
+                ),
                 Tok::ZeroHour12 => out.push_str(&format!(
                     "{:02}",
-                    if p.hour % 12 == 0 { 12 } else { p.hour % 12 }
+                    if p.hour.is_multiple_of(12) {
+                        12
+                    } else {
+                        p.hour % 12
+                    }
                 )),
                 Tok::Minute => out.push_str(&p.minute.to_string()),
                 Tok::ZeroMinute => out.push_str(&format!("{:02}", p.minute)),
@@ -256,6 +265,11 @@ fn next_token(s: &str) -> (Option<Tok>, usize) {
         }
     }
     (None, 0)
+}
+
+/// How `encoding/json` writes a time (RFC 3339 with nanoseconds).
+pub fn rfc3339(t: Time) -> String {
+    t.format("2006-01-02T15:04:05.999999999Z07:00")
 }
 
 /// `time.Time.String()` in UTC.
@@ -486,7 +500,7 @@ fn frac(v: u128, div: u128) -> String {
         return whole.to_string();
     }
     let mut digits = div.to_string().len() - 1;
-    while f % 10 == 0 {
+    while f.is_multiple_of(10) {
         f /= 10;
         digits -= 1;
     }
@@ -495,9 +509,11 @@ fn frac(v: u128, div: u128) -> String {
 
 pub fn duration(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     want("duration", a, 1)?;
+    // Sprig takes a string or an int64; a Go int (a literal) counts as 0.
     let secs = match &a[0] {
         Value::Str(s) => s.as_str().parse::<i64>().unwrap_or(0),
-        other => to_i64(other),
+        Value::Int64(n) => *n,
+        _ => 0,
     };
     Ok(Value::str(duration_string(
         i128::from(secs) * 1_000_000_000,
@@ -788,5 +804,14 @@ mod tests {
         assert_eq!(parse_duration("-1.5h").unwrap(), -5_400_000_000_000);
         assert!(parse_duration("5").is_err());
         assert!(parse_duration("5x").is_err());
+        let mut cx = FuncCx::default();
+        let d = |cx: &mut FuncCx, v: Value| duration(cx, &[v]).unwrap().go_string();
+        assert_eq!(d(&mut cx, Value::Int(95)), "0s");
+        assert_eq!(d(&mut cx, Value::Int64(95)), "1m35s");
+        assert_eq!(d(&mut cx, Value::str("3600")), "1h0m0s");
+        let r = duration_round(&mut cx, &[Value::str("2h5m")])
+            .unwrap()
+            .go_string();
+        assert_eq!(r, "2h");
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::args::{map, string, strval, want, want_at_least};
+use super::args::{map_or_nil, string, strval, want, want_at_least};
 use crate::helm::value::{FuncCx, Map, Value};
 
 pub fn dict(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
@@ -17,17 +17,15 @@ pub fn dict(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
 
 pub fn get(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     want("get", a, 2)?;
-    let m = map(&a[0])?;
+    let m = map_or_nil(&a[0])?;
     let key = string(&a[1])?;
-    Ok(m.borrow()
-        .get(key)
-        .cloned()
+    Ok(m.and_then(|m| m.borrow().get(key).cloned())
         .unwrap_or_else(|| Value::str("")))
 }
 
 pub fn set(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     want("set", a, 3)?;
-    let m = map(&a[0])?;
+    let m = map_or_nil(&a[0])?.ok_or("assignment to entry in nil map")?;
     let key = string(&a[1])?;
     m.borrow_mut().insert(key.to_string(), a[2].clone());
     Ok(a[0].clone())
@@ -35,15 +33,21 @@ pub fn set(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
 
 pub fn unset(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     want("unset", a, 2)?;
-    let m = map(&a[0])?;
-    m.borrow_mut().remove(string(&a[1])?);
-    Ok(a[0].clone())
+    let key = string(&a[1])?;
+    match map_or_nil(&a[0])? {
+        Some(m) => {
+            m.borrow_mut().remove(key);
+            Ok(a[0].clone())
+        }
+        None => Ok(Value::empty_map()),
+    }
 }
 
 pub fn has_key(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     want("hasKey", a, 2)?;
-    let m = map(&a[0])?;
-    Ok(Value::Bool(m.borrow().contains_key(string(&a[1])?)))
+    let m = map_or_nil(&a[0])?;
+    let key = string(&a[1])?;
+    Ok(Value::Bool(m.is_some_and(|m| m.borrow().contains_key(key))))
 }
 
 pub fn pluck(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
@@ -51,8 +55,8 @@ pub fn pluck(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     let key = string(&a[0])?;
     let mut out = Vec::new();
     for d in &a[1..] {
-        if let Some(v) = map(d)?.borrow().get(key) {
-            out.push(v.clone());
+        if let Some(v) = map_or_nil(d)?.and_then(|m| m.borrow().get(key).cloned()) {
+            out.push(v);
         }
     }
     Ok(Value::list(out))
@@ -63,7 +67,9 @@ pub fn pluck(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
 pub fn keys(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     let mut out = Vec::new();
     for d in a {
-        out.extend(map(d)?.borrow().keys().map(|k| Value::str(k.as_str())));
+        if let Some(m) = map_or_nil(d)? {
+            out.extend(m.borrow().keys().map(|k| Value::str(k.as_str())));
+        }
     }
     Ok(Value::list(out))
 }
@@ -71,19 +77,19 @@ pub fn keys(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
 /// In key order (Go's is random).
 pub fn values(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     want("values", a, 1)?;
-    Ok(Value::list(
-        map(&a[0])?.borrow().values().cloned().collect(),
-    ))
+    Ok(Value::list(map_or_nil(&a[0])?.map_or_else(Vec::new, |m| {
+        m.borrow().values().cloned().collect()
+    })))
 }
 
 pub fn pick(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     want_at_least("pick", a, 1)?;
-    let m = map(&a[0])?.borrow();
+    let m = map_or_nil(&a[0])?;
     let mut out = BTreeMap::new();
     for k in &a[1..] {
         let k = string(k)?;
-        if let Some(v) = m.get(k) {
-            out.insert(k.to_string(), v.clone());
+        if let Some(v) = m.and_then(|m| m.borrow().get(k).cloned()) {
+            out.insert(k.to_string(), v);
         }
     }
     Ok(Value::map(out))
@@ -91,10 +97,14 @@ pub fn pick(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
 
 pub fn omit(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     want_at_least("omit", a, 1)?;
-    let m = map(&a[0])?.borrow();
+    let m = map_or_nil(&a[0])?;
     let drop: Vec<&str> = a[1..].iter().map(string).collect::<Result<_, _>>()?;
+    let Some(m) = m else {
+        return Ok(Value::empty_map());
+    };
     Ok(Value::map(
-        m.iter()
+        m.borrow()
+            .iter()
             .filter(|(k, _)| !drop.contains(&k.as_str()))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
@@ -187,11 +197,20 @@ fn merge_into(dst: &Map, src: &Map, overwrite: bool, depth: usize) {
 
 fn merge_all(name: &str, a: &[Value], overwrite: bool) -> Result<Value, String> {
     want_at_least(name, a, 1)?;
-    let dst = map(&a[0])?;
+    // A nil destination: mergo makes a new map, which is what comes back.
+    let result = match &a[0] {
+        Value::Nil => Value::empty_map(),
+        other => other.clone(),
+    };
+    let Some(dst) = map_or_nil(&result)? else {
+        return Ok(result);
+    };
     for src in &a[1..] {
-        merge_into(dst, map(src)?, overwrite, 0);
+        if let Some(src) = map_or_nil(src)? {
+            merge_into(dst, src, overwrite, 0);
+        }
     }
-    Ok(a[0].clone())
+    Ok(result)
 }
 
 pub fn merge(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
@@ -367,6 +386,19 @@ mod tests {
                 .go_string(),
             "[str]"
         );
+        // A parenthesised pipeline that gave nothing is a nil map to Go.
+        assert_eq!(
+            merge_overwrite(&mut cx, &[m.clone(), Value::Nil, d(&[])])
+                .unwrap()
+                .go_string(),
+            m.go_string()
+        );
+        assert_eq!(
+            has_key(&mut cx, &[Value::Nil, s("a")]).unwrap().go_string(),
+            "false"
+        );
+        assert_eq!(get(&mut cx, &[Value::Nil, s("a")]).unwrap().go_string(), "");
+        assert!(set(&mut cx, &[Value::Nil, s("a"), s("b")]).is_err());
         unset(&mut cx, &[m.clone(), s("s")]).unwrap();
         assert_eq!(
             has_key(&mut cx, &[m.clone(), s("s")]).unwrap().go_string(),

@@ -130,7 +130,7 @@ pub fn base32_decode(s: &str) -> Result<Vec<u8>, String> {
         .enumerate()
         .filter(|(_, c)| *c != b'\r' && *c != b'\n')
         .collect();
-    if clean.len() % 8 != 0 {
+    if !clean.len().is_multiple_of(8) {
         let at = clean.len() / 8 * 8;
         return Err(format!(
             "illegal base32 data at input byte {}",

@@ -49,7 +49,7 @@ fn write_json(
         }
         Value::Float(f) => out.push_str(&json_float(*f)?),
         Value::Str(s) => write_string(out, s.as_str(), html),
-        Value::Object(o) => write_string(out, &o.display(), html),
+        Value::Object(o) => write_string(out, &object_text(o.as_ref()), html),
         Value::List(l) => {
             let items = l.borrow();
             if items.is_empty() {
@@ -115,6 +115,19 @@ pub fn json_float(f: f64) -> Result<String, String> {
     }
     // Rust's `Display` is the shortest round-trip digits, never an exponent.
     Ok(format!("{f}"))
+}
+
+/// The JSON string of a Go object: a time in RFC 3339, a version as text.
+pub fn object_text(o: &dyn crate::helm::value::GoObject) -> String {
+    if o.type_name() == "time.Time"
+        && let Some(Value::Int64(ns)) = o.field("UnixNano")
+    {
+        return super::dates::rfc3339(super::dates::Time {
+            secs: ns.div_euclid(1_000_000_000),
+            nanos: ns.rem_euclid(1_000_000_000) as u32,
+        });
+    }
+    o.display()
 }
 
 fn write_string(out: &mut String, s: &str, html: bool) {
@@ -192,6 +205,9 @@ pub fn from_serde(v: serde_json::Value) -> Value {
 
 fn parse_json(text: &str) -> Result<serde_json::Value, String> {
     serde_json::from_str(text).map_err(|e| {
+        if e.is_eof() {
+            return "unexpected end of JSON input".to_string();
+        }
         let msg = e.to_string();
         // serde's "at line L column C" suffix has no Go counterpart.
         msg.split(" at line ").next().unwrap_or(&msg).to_string()
@@ -223,6 +239,12 @@ pub fn from_json(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
         }
     }
     Ok(Value::map(m))
+}
+
+/// Sprig's `mustFromJson`: any JSON value; a parse error fails the call.
+pub fn must_from_json(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
+    want("mustFromJson", a, 1)?;
+    Ok(from_serde(parse_json(string(&a[0])?)?))
 }
 
 pub fn from_json_array(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {

@@ -8,9 +8,13 @@ use crate::helm::value::{FuncCx, Value};
 /// The most items `until`, `untilStep` and `seq` produce.
 pub const MAX_ITEMS: usize = 1_000_000;
 
+/// What Go reports when Sprig asks `reflect.TypeOf(nil).Kind()`.
+const NIL_DEREF: &str = "runtime error: invalid memory address or nil pointer dereference";
+
 fn items_of(name: &str, v: &Value) -> Result<Vec<Value>, String> {
     match v {
         Value::List(l) => Ok(l.borrow().clone()),
+        Value::Nil => Err(NIL_DEREF.into()),
         other => Err(format!("Cannot {name} on type {}", other.kind())),
     }
 }
@@ -23,6 +27,7 @@ pub fn push(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     want("append", a, 2)?;
     let mut items = match &a[0] {
         Value::List(l) => l.borrow().clone(),
+        Value::Nil => return Err(NIL_DEREF.into()),
         other => return Err(format!("Cannot push on type {}", other.kind())),
     };
     items.push(a[1].clone());
@@ -33,6 +38,7 @@ pub fn prepend(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     want("prepend", a, 2)?;
     let mut items = match &a[0] {
         Value::List(l) => l.borrow().clone(),
+        Value::Nil => return Err(NIL_DEREF.into()),
         other => return Err(format!("Cannot prepend on type {}", other.kind())),
     };
     items.insert(0, a[1].clone());
@@ -44,6 +50,7 @@ pub fn concat(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     for v in a {
         match v {
             Value::List(l) => out.extend(l.borrow().iter().cloned()),
+            Value::Nil => return Err(NIL_DEREF.into()),
             other => return Err(format!("Cannot concat type {} as list", other.kind())),
         }
     }
@@ -132,7 +139,15 @@ pub fn has(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
 
 pub fn slice(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     want_at_least("slice", a, 1)?;
-    let items = items_of("slice", &a[0])?;
+    let items = match &a[0] {
+        Value::List(l) => l.borrow().clone(),
+        other => {
+            return Err(format!(
+                "list should be type of slice or array but {}",
+                other.kind()
+            ));
+        }
+    };
     let len = items.len() as i64;
     let (start, end) = match &a[1..] {
         [] => (0, len),

@@ -18,6 +18,7 @@ mod flow;
 mod json;
 mod lists;
 mod math;
+mod misc;
 mod random;
 mod regex;
 mod semver;
@@ -55,6 +56,14 @@ fn must_to_yaml(cx: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     Ok(Value::Str(yaml_out::to_yaml(cx, &a[0])?))
 }
 
+fn to_yaml_pretty(cx: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
+    args::want("toYamlPretty", a, 1)?;
+    Ok(match yaml_out::to_yaml_pretty(cx, &a[0]) {
+        Ok(s) => Value::Str(s),
+        Err(_) => Value::str(""),
+    })
+}
+
 static TABLE: &[(&str, Func)] = &[
     ("abbrev", strings::abbrev),
     ("abbrevboth", strings::abbrevboth),
@@ -73,6 +82,7 @@ static TABLE: &[(&str, Func)] = &[
     ("b64dec", encoding::b64dec),
     ("b64enc", encoding::b64enc),
     ("base", strings::base),
+    ("bcrypt", random::bcrypt),
     ("biggest", math::max),
     ("buildCustomCert", random::build_custom_cert),
     ("camelcase", strings::camelcase),
@@ -123,10 +133,12 @@ static TABLE: &[(&str, Func)] = &[
     ("genSignedCert", random::gen_signed_cert),
     ("genSignedCertWithKey", random::gen_signed_cert_with_key),
     ("get", dicts::get),
+    ("getHostByName", misc::get_host_by_name),
     ("has", lists::has),
     ("hasKey", dicts::has_key),
     ("hasPrefix", strings::has_prefix),
     ("hasSuffix", strings::has_suffix),
+    ("hello", misc::hello),
     ("htmlDate", dates::html_date),
     ("htmlDateInZone", dates::html_date_in_zone),
     ("htpasswd", random::htpasswd),
@@ -160,6 +172,7 @@ static TABLE: &[(&str, Func)] = &[
     ("mustDateModify", dates::must_date_modify),
     ("mustDeepCopy", dicts::deep_copy),
     ("mustFirst", lists::first),
+    ("mustFromJson", json::must_from_json),
     ("mustHas", lists::has),
     ("mustInitial", lists::initial),
     ("mustLast", lists::last),
@@ -191,6 +204,11 @@ static TABLE: &[(&str, Func)] = &[
     ("nospace", strings::nospace),
     ("now", dates::now),
     ("omit", dicts::omit),
+    ("osBase", strings::base),
+    ("osClean", strings::clean),
+    ("osDir", strings::dir),
+    ("osExt", strings::ext),
+    ("osIsAbs", strings::is_abs),
     ("pick", dicts::pick),
     ("pluck", dicts::pluck),
     ("plural", strings::plural),
@@ -244,7 +262,9 @@ static TABLE: &[(&str, Func)] = &[
     ("toRawJson", json::to_raw_json),
     ("toString", strings::to_string),
     ("toStrings", strings::to_strings),
+    ("toToml", misc::to_toml),
     ("toYaml", to_yaml),
+    ("toYamlPretty", to_yaml_pretty),
     ("trim", strings::trim),
     ("trimAll", strings::trim_all),
     ("trimPrefix", strings::trim_prefix),
@@ -262,6 +282,8 @@ static TABLE: &[(&str, Func)] = &[
     ("untilStep", lists::until_step_fn),
     ("untitle", strings::untitle),
     ("upper", strings::upper),
+    ("urlJoin", misc::url_join),
+    ("urlParse", misc::url_parse),
     ("uuidv4", random::uuidv4),
     ("values", dicts::values),
     ("without", lists::without),

@@ -110,6 +110,17 @@ pub fn htpasswd(cx: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     Ok(Value::str(format!("{user}:$2a$10${}", hash.as_str())))
 }
 
+/// `bcrypt`: a hash of bcrypt's shape, as `htpasswd` makes.
+pub fn bcrypt(cx: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
+    want("bcrypt", a, 1)?;
+    string(&a[0])?;
+    let alphabet = b"./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let Value::Str(hash) = random_from(cx, 53, alphabet)? else {
+        return Err("bcrypt: internal error".into());
+    };
+    Ok(Value::str(format!("$2a$10${}", hash.as_str())))
+}
+
 /// `derivePassword`: a password of the requested template class, drawn from
 /// the generator (Sprig derives it from the master password algorithm).
 pub fn derive_password(cx: &mut FuncCx, a: &[Value]) -> Result<Value, String> {

@@ -551,14 +551,20 @@ pub fn kebabcase(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     Ok(text(join_lower(string(&a[0])?, "-")))
 }
 
-/// xstrings `ToCamelCase`: words split at `_`, `-` and spaces, each
-/// capitalised; other characters kept.
+/// xstrings `ToCamelCase`: a `_`, `-` or space before a letter or digit is
+/// dropped and that character capitalised; a leading one, or one followed by
+/// another separator, is kept.
 pub fn camelcase(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     want("camelcase", a, 1)?;
+    let chars: Vec<char> = string(&a[0])?.chars().collect();
     let mut out = String::new();
     let mut upper_next = true;
-    for c in string(&a[0])?.chars() {
+    for (i, &c) in chars.iter().enumerate() {
         if matches!(c, '_' | '-' | ' ') {
+            let next_alnum = chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+            if i == 0 || !next_alnum {
+                out.push(if c == ' ' { ' ' } else { '_' });
+            }
             upper_next = true;
             continue;
         }
@@ -852,6 +858,24 @@ mod tests {
         assert_eq!(call(snakecase, &[s("HTTPServer")]), "http_server");
         assert_eq!(call(kebabcase, &[s("FirstName")]), "first-name");
         assert_eq!(call(camelcase, &[s("http_server")]), "HttpServer");
+        assert_eq!(call(camelcase, &[s("_complex__case_")]), "_Complex_Case_");
+        assert_eq!(call(camelcase, &[s("some-words here")]), "SomeWordsHere");
+        assert_eq!(call(snakecase, &[s("firstName2Last")]), "first_name2_last");
+        assert_eq!(call(snakecase, &[s("aB_c")]), "a_b_c");
+        assert_eq!(call(kebabcase, &[s("my_var Name")]), "my-var-name");
+        assert_eq!(call(untitle, &[s("Hello World ÄB")]), "hello world äB");
+        assert_eq!(call(title, &[s("1st ñu")]), "1st Ñu");
+        assert_eq!(
+            call(wrap, &[Value::Int(10), s("a verylongwordhere b")]),
+            "a\nverylongwordhere\nb"
+        );
+        assert_eq!(
+            call(wrap_with, &[Value::Int(4), s("-"), s("abcdefghij")]),
+            "abcd-efgh-ij"
+        );
+        assert_eq!(call(quote, &[s("é\t\u{1}")]), "\"é\\t\\x01\"");
+        assert_eq!(call(quote, &[s("😀")]), "\"😀\"");
+        assert_eq!(call(quote, &[]), "");
         assert_eq!(call(swapcase, &[s("This Is")]), "tHIS iS");
         assert_eq!(call(split, &[s("$"), s("a$b")]), "map[_0:a _1:b]");
         assert_eq!(

@@ -141,7 +141,7 @@ fn call(name: &str, args: &[Value]) -> Result<Value, String> {
 }
 
 fn yaml_of(v: &Value) -> String {
-    call("toYaml", &[v.clone()]).unwrap().go_string()
+    call("toYaml", std::slice::from_ref(v)).unwrap().go_string()
 }
 
 fn s(t: &str) -> Value {
@@ -315,7 +315,12 @@ fn to_yaml_of_nan_is_empty_and_must_fails() {
     let m = Value::empty_map();
     call("set", &[m.clone(), s("self"), m.clone()]).unwrap();
     assert_eq!(yaml_of(&m), "");
-    assert_eq!(call("toJson", &[m.clone()]).unwrap().go_string(), "");
+    assert_eq!(
+        call("toJson", std::slice::from_ref(&m))
+            .unwrap()
+            .go_string(),
+        ""
+    );
     if let Value::Map(inner) = &m {
         inner.borrow_mut().clear();
     }
@@ -366,4 +371,83 @@ fn to_yaml_segments_cover_values_entries() {
         .map(|seg| &ind.as_str()[seg.start as usize..seg.end as usize])
         .collect();
     assert_eq!(covered, ["a: 1", "b:", "- z"]);
+}
+
+/// `{{ toYamlPretty (dict "long" "Lorem…" "f" (float64 1000000) "g" 1.5 "m"
+/// "a\nb\n" "e" (list) "n" nil "t" "a\tb" "nested" (list (list 1 2) (dict "x"
+/// (list 3))) "k" (dict)) }}` in Helm 4.2.3.
+#[test]
+fn to_yaml_pretty_is_go_yaml_v3() {
+    let long = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.";
+    let l = |v: Vec<Value>| Value::list(v);
+    let d = |pairs: Vec<(&str, Value)>| {
+        Value::map(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    };
+    let v = d(vec![
+        ("long", s(long)),
+        ("f", Value::Float(1e6)),
+        ("g", Value::Float(1.5)),
+        ("m", s("a\nb\n")),
+        ("e", l(vec![])),
+        ("n", Value::Nil),
+        ("t", s("a\tb")),
+        (
+            "nested",
+            l(vec![
+                l(vec![Value::Int(1), Value::Int(2)]),
+                d(vec![("x", l(vec![Value::Int(3)]))]),
+            ]),
+        ),
+        ("k", d(vec![])),
+    ]);
+    let got = call("toYamlPretty", &[v]).unwrap().go_string();
+    let want = format!(
+        "e: []\nf: 1e+06\ng: 1.5\nk: {{}}\nlong: {long}\nm: |\n  a\n  b\n\"n\": null\nnested:\n  - - 1\n    - 2\n  - x:\n      - 3\nt: \"a\\tb\""
+    );
+    assert_eq!(got, want);
+}
+
+/// `{{ $k := repeat 130 "k" }}{{ dict $k 1 "a\nb" 2 "c" (list "x y z Lorem…"
+/// (list "Lorem…")) "d" (dict "e" "…'tempor' incididunt: ut labore") "f"
+/// "trailing spaces then newline  \nx" "g" "  \n" "h" "…tempor\tincididunt…"
+/// | toYaml }}` in Helm 4.2.3: complex keys, folding inside sequences and
+/// quotes.
+#[test]
+fn to_yaml_complex_keys_and_folding() {
+    let lorem = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod";
+    let l = |v: Vec<Value>| Value::list(v);
+    let m = Value::map(
+        [
+            ("k".repeat(130), Value::Int(1)),
+            ("a\nb".to_string(), Value::Int(2)),
+            (
+                "c".to_string(),
+                l(vec![
+                    s(&format!("x y z {lorem} tempor incididunt ut")),
+                    l(vec![s(&format!("{lorem} tempor incididunt ut labore"))]),
+                ]),
+            ),
+            (
+                "d".to_string(),
+                Value::map(
+                    [(
+                        "e".to_string(),
+                        s(&format!("{lorem} 'tempor' incididunt: ut labore")),
+                    )]
+                    .into_iter()
+                    .collect(),
+                ),
+            ),
+            ("f".to_string(), s("trailing spaces then newline  \nx")),
+            ("g".to_string(), s("  \n")),
+            (
+                "h".to_string(),
+                s(&format!("{lorem} tempor\tincididunt ut labore et dolore")),
+            ),
+        ]
+        .into_iter()
+        .collect(),
+    );
+    let want = include_str!("../../../testdata/helm-funcs/to_yaml_keys_folding.out");
+    assert_eq!(yaml_of(&m), want.trim_end_matches('\n'));
 }

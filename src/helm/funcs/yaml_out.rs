@@ -35,11 +35,9 @@ pub enum Node {
 }
 
 /// Converts a template value the way `json.Marshal` + go-yaml's decoder do.
-pub fn to_node(cx: &FuncCx, value: &Value) -> Result<Node, String> {
-    convert(cx, value, 0)
-}
-
-fn convert(cx: &FuncCx, value: &Value, depth: usize) -> Result<Node, String> {
+/// `json` is the JSON round trip of `toYaml`; `toYamlPretty` encodes the
+/// values directly, so a float64 stays a float (`1e+06`).
+fn convert(cx: &FuncCx, value: &Value, depth: usize, json: bool) -> Result<Node, String> {
     if depth > MAX_DEPTH {
         return Err(format!(
             "json: unsupported value: encountered a cycle via {}",
@@ -50,11 +48,12 @@ fn convert(cx: &FuncCx, value: &Value, depth: usize) -> Result<Node, String> {
         Value::Nil => Node::Null,
         Value::Bool(b) => Node::Bool(*b),
         Value::Int(n) | Value::Int64(n) => Node::Int(*n),
-        Value::Float(f) => float_node(*f)?,
+        Value::Float(f) if json => float_node(*f)?,
+        Value::Float(f) => Node::Float(*f),
         // go-yaml reads a raw NEL inside the JSON string as a line break and
         // folds it to a space.
         Value::Str(s) => Node::Str(s.as_str().replace('\u{85}', " ")),
-        Value::Object(o) => Node::Str(o.display()),
+        Value::Object(o) => Node::Str(super::json::object_text(o.as_ref())),
         Value::List(l) => {
             let items = l.borrow();
             let mut out = Vec::with_capacity(items.len());
@@ -64,7 +63,7 @@ fn convert(cx: &FuncCx, value: &Value, depth: usize) -> Result<Node, String> {
                 } else {
                     cx.origins.item(l, i)
                 };
-                out.push((convert(cx, item, depth + 1)?, origin));
+                out.push((convert(cx, item, depth + 1, json)?, origin));
             }
             Node::Seq(out)
         }
@@ -73,7 +72,7 @@ fn convert(cx: &FuncCx, value: &Value, depth: usize) -> Result<Node, String> {
             let mut out = Vec::with_capacity(entries.len());
             for (k, v) in entries.iter() {
                 let origin = cx.origins.field(m, k);
-                out.push((k.clone(), convert(cx, v, depth + 1)?, origin));
+                out.push((k.clone(), convert(cx, v, depth + 1, json)?, origin));
             }
             let mut out = merge_sort(out, |a, b| natural_less(&a.0, &b.0));
             out.shrink_to_fit();
@@ -92,7 +91,7 @@ fn float_node(f: f64) -> Result<Node, String> {
     // JSON prints integral values below 1e21 as plain digits, which go-yaml
     // reads back as an integer when it fits 64 bits.
     if f.fract() == 0.0 && f.abs() < 1e21 {
-        if f >= -9.223_372_036_854_776e18 && f < 9.223_372_036_854_776e18 {
+        if (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
             return Ok(Node::Int(f as i64));
         }
         if (0.0..1.844_674_407_370_955_2e19).contains(&f) {
@@ -189,8 +188,19 @@ pub fn merge_sort<T>(items: Vec<T>, less: impl Fn(&T, &T) -> bool + Copy) -> Vec
 /// `toYaml`: the YAML text without its final newline, with segments for
 /// the parts that came from values files.
 pub fn to_yaml(cx: &FuncCx, value: &Value) -> Result<Str, String> {
-    let node = to_node(cx, value)?;
+    emit_document(cx, value, false)
+}
+
+/// `toYamlPretty`: go-yaml v3 with a two-space indent: sequences indented
+/// under their key, no folding, floats as Go prints them.
+pub fn to_yaml_pretty(cx: &FuncCx, value: &Value) -> Result<Str, String> {
+    emit_document(cx, value, true)
+}
+
+fn emit_document(cx: &FuncCx, value: &Value, pretty: bool) -> Result<Str, String> {
+    let node = convert(cx, value, 0, !pretty)?;
     let mut e = Emitter::new();
+    e.pretty = pretty;
     e.node(&node, Ctx::ROOT);
     // Document end: a final line break.
     e.write_indent_at(-1);
@@ -255,6 +265,8 @@ struct Emitter {
     whitespace: bool,
     indention: bool,
     segments: Vec<Segment>,
+    /// go-yaml v3 layout (`toYamlPretty`).
+    pretty: bool,
 }
 
 impl Emitter {
@@ -267,6 +279,7 @@ impl Emitter {
             whitespace: true,
             indention: true,
             segments: Vec::new(),
+            pretty: false,
         }
     }
 
@@ -281,6 +294,11 @@ impl Emitter {
 
     fn pop_indent(&mut self) {
         self.indent = self.indents.pop().unwrap_or(-1);
+    }
+
+    /// The column past which text folds at a space (none for v3's encoder).
+    fn width(&self) -> usize {
+        if self.pretty { usize::MAX } else { BEST_WIDTH }
     }
 
     fn put(&mut self, c: char) {
@@ -340,7 +358,7 @@ impl Emitter {
             self.write_indicator("]", false, false, false);
             return;
         }
-        self.increase_indent(false, ctx.mapping && !self.indention);
+        self.increase_indent(false, !self.pretty && ctx.mapping && !self.indention);
         for (item, origin) in items {
             self.write_indent();
             let start = self.out.len();
@@ -447,7 +465,7 @@ impl Emitter {
             if c == ' ' {
                 if allow_breaks
                     && !spaces
-                    && self.column > BEST_WIDTH
+                    && self.column > self.width()
                     && chars.get(i + 1) != Some(&' ')
                 {
                     self.write_indent();
@@ -477,7 +495,7 @@ impl Emitter {
             if c == ' ' {
                 if allow_breaks
                     && !spaces
-                    && self.column > BEST_WIDTH
+                    && self.column > self.width()
                     && i > 0
                     && i + 1 < n
                     && chars[i + 1] != ' '
@@ -557,7 +575,7 @@ impl Emitter {
                 }
                 spaces = false;
             } else if c == ' ' {
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && i > 0 && i + 1 < n {
+                if allow_breaks && !spaces && self.column > self.width() && i > 0 && i + 1 < n {
                     self.write_indent();
                     if chars[i + 1] == ' ' {
                         self.put('\\');
@@ -681,7 +699,7 @@ pub fn resolves_to_string(s: &str) -> bool {
             }
             // A number too big for 64 bits still reads as an integer.
             let digits = plain.trim_start_matches(['+', '-']);
-            !(!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+            digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit())
         }
         _ => true,
     }
@@ -933,7 +951,7 @@ pub fn days_in_month(year: u32, month: u32) -> u32 {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
         _ => {
-            if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 {
+            if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) {
                 29
             } else {
                 28
