@@ -696,10 +696,39 @@ impl<'s, 'e> State<'s, 'e> {
         let result = match func {
             FuncRef::Builtin(Builtin::Include) => return self.include(ident, cmd, name, &argv),
             FuncRef::Builtin(Builtin::Tpl) => return self.tpl(ident, cmd, &argv),
+            FuncRef::Builtin(Builtin::Index) => builtins::call(Builtin::Index, name, &argv)
+                .map(|v| with_origin(v, self.index_origin(&argv))),
             FuncRef::Builtin(b) => builtins::call(b, name, &argv),
             FuncRef::Lib(f) => f(&mut self.ex.env.cx, &argv),
         };
         result.map_err(|e| self.func_error(ident, cmd, explicit, name, e, (&argv, &ats)))
+    }
+
+    /// The values node `index item k1 … kn` read, when recorded.
+    fn index_origin(&self, argv: &[Value]) -> Option<Origin> {
+        let origins = &self.ex.env.cx.origins;
+        if origins.is_empty() {
+            return None;
+        }
+        let (item, keys) = argv.split_first()?;
+        let (last, path) = keys.split_last()?;
+        let mut cur = item.clone();
+        for k in path {
+            cur = match (&cur, k) {
+                (Value::Map(m), Value::Str(s)) => m.borrow().get(s.as_str()).cloned()?,
+                (Value::List(l), Value::Int(n) | Value::Int64(n)) => {
+                    l.borrow().get(usize::try_from(*n).ok()?).cloned()?
+                }
+                _ => return None,
+            };
+        }
+        match (&cur, last) {
+            (Value::Map(m), Value::Str(s)) => origins.field(m, s.as_str()),
+            (Value::List(l), Value::Int(n) | Value::Int64(n)) => {
+                origins.item(l, usize::try_from(*n).ok()?)
+            }
+            _ => None,
+        }
     }
 
     /// Whether an argument's nil is a nil interface (a map entry, a range

@@ -197,6 +197,43 @@ fn spans_point_at_nodes_and_values() {
 }
 
 #[test]
+fn index_and_range_keep_values_origins() {
+    let values = from_json(
+        &serde_json::json!({"hosts": ["a.example", "b.example"], "labels": {"app": "web"}}),
+    );
+    let mut origins = Origins::default();
+    let Value::Map(vm) = &values else {
+        unreachable!()
+    };
+    let Some(Value::List(hosts)) = vm.borrow().get("hosts").cloned() else {
+        unreachable!()
+    };
+    let Some(Value::Map(labels)) = vm.borrow().get("labels").cloned() else {
+        unreachable!()
+    };
+    origins.record_item(&hosts, 1, Origin(3));
+    origins.record_field(&labels, "app", Origin(4));
+    let mut env = Env::helm();
+    env.cx.origins = Rc::new(origins);
+    let d = map(&[("Values", values)]);
+    let out = render_with(
+        "{{ range .Values.hosts }}{{ . }};{{ end }}{{ index .Values \"labels\" \"app\" }}",
+        &d,
+        &mut env,
+    )
+    .expect("renders");
+    let tagged: Vec<(&str, Origin)> = out
+        .spans
+        .iter()
+        .filter_map(|s| {
+            s.value
+                .map(|o| (&out.text[s.start as usize..s.end as usize], o))
+        })
+        .collect();
+    assert_eq!(tagged, vec![("b.example", Origin(3)), ("web", Origin(4))]);
+}
+
+#[test]
 fn strings_with_segments_split_spans() {
     let s = Str::with_segments(
         "ab-cd",
