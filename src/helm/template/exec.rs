@@ -694,8 +694,15 @@ impl<'s, 'e> State<'s, 'e> {
             argv.push(f);
         }
         let result = match func {
-            FuncRef::Builtin(Builtin::Include) => return self.include(ident, cmd, name, &argv),
-            FuncRef::Builtin(Builtin::Tpl) => return self.tpl(ident, cmd, &argv),
+            FuncRef::Builtin(b @ (Builtin::Include | Builtin::Tpl)) => {
+                let first =
+                    self.string_arg(ident, name, &argv, explicit.first(), ats.first().copied())?;
+                return if b == Builtin::Include {
+                    self.include(ident, cmd, &first, &argv)
+                } else {
+                    self.tpl(ident, cmd, &first, &argv)
+                };
+            }
             FuncRef::Builtin(Builtin::Index) => builtins::call(Builtin::Index, name, &argv)
                 .map(|v| with_origin(v, self.index_origin(&argv))),
             FuncRef::Builtin(b) => builtins::call(b, name, &argv),
@@ -766,13 +773,23 @@ impl<'s, 'e> State<'s, 'e> {
         if let Some(rest) = e.strip_prefix("wrong type for value; expected ")
             && let Some((expected, got)) = rest.split_once("; got ")
         {
-            let culprit = argv.iter().position(|v| {
+            // Which argument Go rejected: the funcs say only its type. Sprig
+            // puts counts first and the string or map it works on last.
+            let fits = |v: &Value| {
                 if got == "interface {}" {
                     v.is_nil()
                 } else {
                     !v.is_nil() && v.type_name() == got
                 }
-            });
+            };
+            let numeric = ["int", "uint", "float"]
+                .iter()
+                .any(|p| expected.starts_with(p));
+            let culprit = if numeric {
+                argv.iter().position(fits)
+            } else {
+                argv.iter().rposition(fits)
+            };
             let mut msg = e.clone();
             if let Some(i) = culprit
                 && let Some(&(at, invalid)) = ats.get(i)
@@ -780,6 +797,9 @@ impl<'s, 'e> State<'s, 'e> {
                 self.at = at;
                 if invalid && got == "interface {}" {
                     msg = format!("invalid value; expected {expected}");
+                }
+                if let Some(text) = explicit.get(i).and_then(|a| literal_mismatch(a, expected)) {
+                    msg = text;
                 }
             }
             return Box::new(TemplateError::exec(&self.frame(), msg));
@@ -797,20 +817,44 @@ impl<'s, 'e> State<'s, 'e> {
         Box::new(TemplateError::call(&self.frame(), name, e))
     }
 
-    fn string_arg(&mut self, ident: &'s Arg, name: &str, argv: &[Value], want: usize) -> R<String> {
-        if argv.len() != want {
+    /// The first argument of `include` and `tpl`, a Go `string` parameter,
+    /// of exactly two; `first` is where its evaluation ended and whether a
+    /// nil there is Go's invalid value.
+    fn string_arg(
+        &mut self,
+        ident: &'s Arg,
+        name: &str,
+        argv: &[Value],
+        first_arg: Option<&'s Arg>,
+        first: Option<(At<'s>, bool)>,
+    ) -> R<String> {
+        if argv.len() != 2 {
             self.at = At::Arg(ident);
             return self.fail(format!(
-                "wrong number of args for {name}: want {want} got {}",
+                "wrong number of args for {name}: want 2 got {}",
                 argv.len()
             ));
         }
+        if let Some((at, _)) = first {
+            self.at = at;
+        }
+        if let Some(text) = first_arg.and_then(|a| literal_mismatch(a, "string"))
+            && argv[0].as_str().is_none()
+        {
+            return self.fail(text);
+        }
         match &argv[0] {
             Value::Str(s) => Ok(s.as_str().to_string()),
-            Value::Nil => self.fail("invalid value; expected string".to_string()),
+            Value::Nil if first.is_none_or(|(_, invalid)| invalid) => {
+                self.fail("invalid value; expected string".to_string())
+            }
             other => self.fail(format!(
                 "wrong type for value; expected string; got {}",
-                other.type_name()
+                if other.is_nil() {
+                    "interface {}".to_string()
+                } else {
+                    other.type_name()
+                }
             )),
         }
     }
@@ -819,13 +863,12 @@ impl<'s, 'e> State<'s, 'e> {
         &mut self,
         ident: &'s Arg,
         cmd: Option<&'s Command>,
-        name: &str,
+        target: &str,
         argv: &[Value],
     ) -> R<Value> {
-        let target = self.string_arg(ident, name, argv, 2)?;
         let data = argv[1].clone();
         self.at = cmd.map_or(At::Arg(ident), At::Cmd);
-        let count = self.ex.includes.get(target.as_str()).copied().unwrap_or(0);
+        let count = self.ex.includes.get(target).copied().unwrap_or(0);
         if count > self.ex.env.limits.include_per_name {
             return Err(Box::new(TemplateError::call(
                 &self.frame(),
@@ -835,9 +878,9 @@ impl<'s, 'e> State<'s, 'e> {
                 ),
             )));
         }
-        let Some(t) = self.set.get(target.as_str()) else {
+        let Some(t) = self.set.get(target) else {
             let inner = TemplateError::plain(
-                &target,
+                target,
                 format!(
                     "template: no template {} associated with template {}",
                     go_quote(&target),
@@ -847,7 +890,7 @@ impl<'s, 'e> State<'s, 'e> {
             return Err(Box::new(TemplateError::include(&self.frame(), inner)));
         };
         self.enter()?;
-        let key: Rc<str> = Rc::from(target.as_str());
+        let key: Rc<str> = Rc::from(target);
         *self.ex.includes.entry(key.clone()).or_insert(0) += 1;
         let mut out = Output::default();
         let set = self.set;
@@ -856,7 +899,7 @@ impl<'s, 'e> State<'s, 'e> {
             let mut inner = State::new(
                 set,
                 t,
-                name_of(set, &target),
+                name_of(set, target),
                 data.clone(),
                 &mut out,
                 self.ex,
@@ -877,8 +920,13 @@ impl<'s, 'e> State<'s, 'e> {
         }
     }
 
-    fn tpl(&mut self, ident: &'s Arg, cmd: Option<&'s Command>, argv: &[Value]) -> R<Value> {
-        let text = self.string_arg(ident, "tpl", argv, 2)?;
+    fn tpl(
+        &mut self,
+        ident: &'s Arg,
+        cmd: Option<&'s Command>,
+        text: &str,
+        argv: &[Value],
+    ) -> R<Value> {
         let data = argv[1].clone();
         self.at = cmd.map_or(At::Arg(ident), At::Cmd);
         if self.ex.tpl_depth >= self.ex.env.limits.max_tpl_depth {
@@ -889,17 +937,17 @@ impl<'s, 'e> State<'s, 'e> {
                 format!("tpl calls nested more than {max} deep (the tpl limit)"),
             )));
         }
-        let parsed = match parse::parse(&text) {
+        let parsed = match parse::parse(text) {
             Ok(p) => p,
             Err(e) => {
-                let inner = TemplateError::parse(SET_NAME, &text, e.pos, &e.message);
-                let what = format!("cannot parse template {}", go_quote(&text));
+                let inner = TemplateError::parse(SET_NAME, text, e.pos, &e.message);
+                let what = format!("cannot parse template {}", go_quote(text));
                 return Err(Box::new(TemplateError::tpl(&self.frame(), &what, inner)));
             }
         };
         let mut set = self.set.clone();
         let parse_name: Rc<str> = Rc::from(SET_NAME);
-        let source: Rc<str> = Rc::from(text.as_str());
+        let source: Rc<str> = Rc::from(text);
         let root = Rc::new(Template {
             parse_name: parse_name.clone(),
             source: source.clone(),
@@ -939,14 +987,33 @@ impl<'s, 'e> State<'s, 'e> {
                 Ok(Value::Str(output_to_str(out)))
             }
             Err(e) => {
-                let what = format!(
-                    "error during tpl function execution for {}",
-                    go_quote(&text)
-                );
+                let what = format!("error during tpl function execution for {}", go_quote(text));
                 Err(Box::new(TemplateError::tpl(&self.frame(), &what, *e)))
             }
         }
     }
+}
+
+/// Go's text when a literal argument does not fit a typed parameter
+/// (`expected integer; found "x"`), which it reports before any call.
+fn literal_mismatch(arg: &Arg, expected: &str) -> Option<String> {
+    if !matches!(
+        arg,
+        Arg::Number { .. } | Arg::String { .. } | Arg::Bool { .. } | Arg::Nil { .. }
+    ) {
+        return None;
+    }
+    if let Arg::Nil { .. } = arg {
+        return Some(format!("cannot assign nil to {expected}"));
+    }
+    let kind = match expected {
+        "string" => "string",
+        "bool" => "bool",
+        "float64" | "float32" => "float",
+        e if e.starts_with("int") || e.starts_with("uint") => "integer",
+        _ => return Some(format!("can't handle {arg} for arg of type {expected}")),
+    };
+    Some(format!("expected {kind}; found {arg}"))
 }
 
 fn object_type(o: &Rc<dyn crate::helm::value::GoObject>, iface: bool) -> String {
