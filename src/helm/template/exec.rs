@@ -883,7 +883,7 @@ impl<'s, 'e> State<'s, 'e> {
                 target,
                 format!(
                     "template: no template {} associated with template {}",
-                    go_quote(&target),
+                    go_quote(target),
                     go_quote(SET_NAME)
                 ),
             );
