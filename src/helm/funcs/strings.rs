@@ -284,7 +284,7 @@ pub fn cat(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
 fn indent_str(s: &Str, n: usize, lead_newline: bool) -> Result<Value, String> {
     let src = s.as_str();
     let lines = src.matches('\n').count() + 1;
-    check_len(src.len() + n.saturating_mul(lines))?;
+    check_len(src.len().saturating_add(n.saturating_mul(lines)))?;
     let pad = " ".repeat(n);
     let mut out = String::with_capacity(src.len() + n * lines + 1);
     if lead_newline {
@@ -351,9 +351,15 @@ pub fn replace(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     want("replace", a, 3)?;
     let (old, new, src) = (string(&a[0])?, string(&a[1])?, string(&a[2])?);
     if old.is_empty() {
-        check_len(src.len() + new.len() * (src.chars().count() + 1))?;
+        check_len(
+            src.len()
+                .saturating_add(new.len().saturating_mul(src.chars().count() + 1)),
+        )?;
     } else if new.len() > old.len() {
-        check_len(src.len() + (new.len() - old.len()) * src.matches(old).count())?;
+        check_len(
+            src.len()
+                .saturating_add((new.len() - old.len()).saturating_mul(src.matches(old).count())),
+        )?;
     }
     Ok(text(src.replace(old, new)))
 }
@@ -756,11 +762,11 @@ pub fn seq(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     let list = match p.as_slice() {
         [end] => {
             let inc = if *end < 1 { -1 } else { 1 };
-            super::lists::until_step(1, end + inc, inc)?
+            super::lists::until_step(1, end.saturating_add(inc), inc)?
         }
         [start, end] => {
             let step = if end < start { -1 } else { 1 };
-            super::lists::until_step(*start, end + step, step)?
+            super::lists::until_step(*start, end.saturating_add(step), step)?
         }
         [start, step, end] => {
             let inc = if end < start {
@@ -771,7 +777,7 @@ pub fn seq(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
             } else {
                 1
             };
-            super::lists::until_step(*start, end + inc, *step)?
+            super::lists::until_step(*start, end.saturating_add(inc), *step)?
         }
         _ => return Ok(Value::str("")),
     };
