@@ -508,9 +508,11 @@ pub fn swapcase(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     Ok(text(out))
 }
 
-/// Splits an identifier into words the way xstrings does: at non-alphanumeric
+/// Splits an identifier into words much as xstrings does: at non-alphanumeric
 /// characters, before an upper-case letter that follows a lower-case one or a
-/// digit, and before the last capital of an acronym followed by lower case.
+/// digit, before digits that follow a capital, and before the last capital of
+/// an acronym followed by lower case. (xstrings keeps punctuation and runs of
+/// `_`; this drops them.)
 fn words(s: &str) -> Vec<String> {
     let chars: Vec<char> = s.chars().collect();
     let mut words = Vec::new();
@@ -530,6 +532,9 @@ fn words(s: &str) -> Vec<String> {
             if prev.is_lowercase() || prev.is_numeric() || (prev.is_uppercase() && next_lower) {
                 words.push(std::mem::take(&mut cur));
             }
+        }
+        if c.is_numeric() && !cur.is_empty() && cur.chars().last().is_some_and(char::is_uppercase) {
+            words.push(std::mem::take(&mut cur));
         }
         cur.push(c);
     }
@@ -868,6 +873,9 @@ mod tests {
         assert_eq!(call(camelcase, &[s("some-words here")]), "SomeWordsHere");
         assert_eq!(call(snakecase, &[s("firstName2Last")]), "first_name2_last");
         assert_eq!(call(snakecase, &[s("aB_c")]), "a_b_c");
+        assert_eq!(call(snakecase, &[s("ABC123def")]), "abc_123def");
+        assert_eq!(call(snakecase, &[s("a1B")]), "a1_b");
+        assert_eq!(call(kebabcase, &[s("HTTPServer2Go")]), "http-server2-go");
         assert_eq!(call(kebabcase, &[s("my_var Name")]), "my-var-name");
         assert_eq!(call(untitle, &[s("Hello World ÄB")]), "hello world äB");
         assert_eq!(call(title, &[s("1st ñu")]), "1st Ñu");
