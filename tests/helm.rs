@@ -287,6 +287,11 @@ fn run_set(
             (Some(w), Some(g)) if w == g.text => result.equal += 1,
             (Some(w), Some(g)) if same_shape(&w, &g.text) => {
                 result.equal += 1;
+                if diff {
+                    for (x, y) in w.lines().zip(g.text.lines()).filter(|(x, y)| x != y) {
+                        eprintln!("{id}: {name}: by shape:\n    helm:   {x}\n    harden: {y}");
+                    }
+                }
                 if result.outcome == Outcome::Equal {
                     result.outcome = Outcome::Shape;
                 }
