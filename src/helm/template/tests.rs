@@ -1,4 +1,5 @@
-//! Cases whose expected output or error text real Helm produced:
+//! Cases whose expected output or error text real Helm produced
+//! (`scripts/template-expected.py` regenerates them):
 //! `testdata/template/cases.txt` run on `testdata/template/values.json`,
 //! expected in `testdata/template/expected.json`.
 
