@@ -287,6 +287,11 @@ fn run_set(
             (Some(w), Some(g)) if w == g.text => result.equal += 1,
             (Some(w), Some(g)) if same_shape(&w, &g.text) => {
                 result.equal += 1;
+                if diff {
+                    for (x, y) in w.lines().zip(g.text.lines()).filter(|(x, y)| x != y) {
+                        eprintln!("{id}: {name}: by shape:\n    helm:   {x}\n    harden: {y}");
+                    }
+                }
                 if result.outcome == Outcome::Equal {
                     result.outcome = Outcome::Shape;
                 }
@@ -315,6 +320,18 @@ fn run_set(
             .push_str(&format!(" (+{} more)", notes.len() - 1));
     }
     result
+}
+
+/// `../shared/<sub>`, or `$HARDEN_SHARED_DIR/<sub>` when that variable names
+/// the shared folder of a checkout that does not sit beside it.
+fn shared(sub: &str) -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("HARDEN_SHARED_DIR") {
+        let path = PathBuf::from(dir).join(sub);
+        if path.is_dir() {
+            return Some(path);
+        }
+    }
+    common::shared(sub, "corpus_charts_render_as_helm_does")
 }
 
 /// Renders every chart under `corpus` with every values set of `goldens`.
@@ -370,10 +387,10 @@ fn own_charts_render_as_helm_does() {
 
 #[test]
 fn corpus_charts_render_as_helm_does() {
-    let Some(goldens) = common::shared("helm-golden", "corpus_charts_render_as_helm_does") else {
+    let Some(goldens) = shared("helm-golden") else {
         return;
     };
-    let Some(corpus) = common::shared("corpus/helm", "corpus_charts_render_as_helm_does") else {
+    let Some(corpus) = shared("corpus/helm") else {
         return;
     };
     let diff = std::env::var("HELM_GOLDEN_DIFF").is_ok_and(|v| v == "1");

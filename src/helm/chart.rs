@@ -466,8 +466,9 @@ fn parse_yaml_root(text: &str) -> Result<(Arc<str>, Vec<yaml::Document>), String
     let src: Arc<str> = Arc::from(text);
     let parsed = yaml::parse_stream(&src, &yaml::Limits::default());
     if let Some(error) = parsed.error {
-        let line = text[..(error.offset as usize).min(text.len())]
-            .matches('\n')
+        let line = text.as_bytes()[..(error.offset as usize).min(text.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
             .count()
             + 1;
         return Err(format!("line {line}: {}", error.message));

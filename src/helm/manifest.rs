@@ -149,8 +149,9 @@ fn head(doc: &str) -> Result<(String, bool), String> {
     let src: Arc<str> = Arc::from(doc);
     let parsed = yaml::parse_stream(&src, &yaml::Limits::default());
     if let Some(error) = parsed.error {
-        let line = doc[..(error.offset as usize).min(doc.len())]
-            .matches('\n')
+        let line = doc.as_bytes()[..(error.offset as usize).min(doc.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
             .count()
             + 1;
         return Err(format!(

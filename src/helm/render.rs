@@ -93,6 +93,9 @@ pub struct Rendered {
     pub origins: Vec<OriginEntry>,
     /// The chart's name.
     pub chart: String,
+    /// Dependencies of Chart.yaml that `charts/` lacks (rendered without them
+    /// only with `allow_missing_dependencies`).
+    pub missing_dependencies: Vec<String>,
 }
 
 /// Why a chart did not render: Helm's message, and where when known.
@@ -240,6 +243,7 @@ pub fn render_loaded(chart: &Chart, opts: &RenderOptions) -> Result<Rendered, Re
         templates: rendered,
         origins: cx.table,
         chart: chart.name().to_string(),
+        missing_dependencies: missing.iter().map(|m| m.to_string()).collect(),
     })
 }
 

@@ -103,9 +103,9 @@ fn floor(p: &Partial) -> Version {
 fn ceiling(p: &Partial) -> Version {
     let [a, b, c] = p.parts;
     let parts = match (a, b, c) {
-        (Some(a), Some(b), Some(c)) => [a, b, c + 1],
-        (Some(a), Some(b), None) => [a, b + 1, 0],
-        (Some(a), None, _) => [a + 1, 0, 0],
+        (Some(a), Some(b), Some(c)) => [a, b, c.saturating_add(1)],
+        (Some(a), Some(b), None) => [a, b.saturating_add(1), 0],
+        (Some(a), None, _) => [a.saturating_add(1), 0, 0],
         (None, _, _) => [u64::MAX, 0, 0],
     };
     Version {
@@ -153,11 +153,11 @@ fn check(op: &str, p: &Partial, v: &Version) -> bool {
         "~" | "~>" => {
             let upper = match p.parts {
                 [Some(a), Some(b), _] => Version {
-                    parts: [a, b + 1, 0],
+                    parts: [a, b.saturating_add(1), 0],
                     pre: String::new(),
                 },
                 [Some(a), None, _] => Version {
-                    parts: [a + 1, 0, 0],
+                    parts: [a.saturating_add(1), 0, 0],
                     pre: String::new(),
                 },
                 _ => return true,
@@ -167,15 +167,15 @@ fn check(op: &str, p: &Partial, v: &Version) -> bool {
         "^" => {
             let upper = match p.parts {
                 [Some(0), Some(0), Some(c)] => Version {
-                    parts: [0, 0, c + 1],
+                    parts: [0, 0, c.saturating_add(1)],
                     pre: String::new(),
                 },
                 [Some(0), Some(b), _] if b > 0 || p.parts[2].is_none() => Version {
-                    parts: [0, b + 1, 0],
+                    parts: [0, b.saturating_add(1), 0],
                     pre: String::new(),
                 },
                 [Some(a), _, _] => Version {
-                    parts: [a + 1, 0, 0],
+                    parts: [a.saturating_add(1), 0, 0],
                     pre: String::new(),
                 },
                 _ => return true,
@@ -261,5 +261,10 @@ mod tests {
         assert_eq!(allows(">=1.20", "1.36.0-rc.1"), Ok(false));
         assert_eq!(allows(">=1.20-0", "1.36.0-rc.1"), Ok(true));
         assert!(allows(">=abc", "1.0.0").is_err());
+        assert_eq!(
+            allows("~18446744073709551615.18446744073709551615", "1.0.0"),
+            Ok(false)
+        );
+        assert_eq!(allows("18446744073709551615.x", "1.0.0"), Ok(false));
     }
 }

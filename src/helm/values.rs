@@ -112,8 +112,9 @@ pub fn parse_values(text: &str, file: &str, cx: &mut ValuesCx) -> Result<Map, St
     let src: Arc<str> = Arc::from(text);
     let parsed = yaml::parse_stream(&src, &yaml::Limits::default());
     if let Some(error) = parsed.error {
-        let line = text[..(error.offset as usize).min(text.len())]
-            .matches('\n')
+        let line = text.as_bytes()[..(error.offset as usize).min(text.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
             .count()
             + 1;
         return Err(format!(

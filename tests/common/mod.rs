@@ -10,11 +10,7 @@ pub fn repo() -> PathBuf {
 /// `../shared/<sub>`, or `None` when it is absent, in which case the test is
 /// skipped and says so. With `HARDEN_REQUIRE_SHARED=1` a missing folder fails.
 pub fn shared(sub: &str, test: &str) -> Option<PathBuf> {
-    // `HARDEN_SHARED_DIR` names the folder when it is not beside the checkout.
-    let base = std::env::var_os("HARDEN_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join("..").join("shared"));
-    let path = base.join(sub);
+    let path = repo().join("..").join("shared").join(sub);
     if path.is_dir() {
         return Some(path);
     }

@@ -102,7 +102,36 @@ pub fn map_or_nil(v: &Value) -> Result<Option<&Map>, String> {
 
 /// Sprig's `strval`: a string as it is, anything else as `fmt.Sprintf("%v")`.
 pub fn strval(v: &Value) -> String {
-    v.go_string()
+    match v {
+        Value::List(_) | Value::Map(_) if nests_deeper_than(v, 500) => {
+            // Go would recurse until its stack runs out on a map that
+            // contains itself.
+            format!("<{} nested too deeply>", v.type_name())
+        }
+        _ => v.go_string(),
+    }
+}
+
+/// Whether `v` has lists or maps nested more than `limit` deep, found
+/// without recursion.
+pub fn nests_deeper_than(v: &Value, limit: usize) -> bool {
+    let mut stack = vec![(v.clone(), 0usize)];
+    let mut visited = 0usize;
+    while let Some((v, depth)) = stack.pop() {
+        if depth > limit {
+            return true;
+        }
+        visited += 1;
+        if visited > 1_000_000 {
+            return true;
+        }
+        match &v {
+            Value::List(l) => stack.extend(l.borrow().iter().map(|i| (i.clone(), depth + 1))),
+            Value::Map(m) => stack.extend(m.borrow().values().map(|i| (i.clone(), depth + 1))),
+            _ => {}
+        }
+    }
+    false
 }
 
 /// `cast.ToInt64` with the error dropped: numbers truncate, strings parse

@@ -229,9 +229,32 @@ pub fn must_merge_overwrite(_: &mut FuncCx, a: &[Value]) -> Result<Value, String
     merge_all("mustMergeOverwrite", a, true)
 }
 
+/// Copies every list and map; a map that contains itself is an error (Go
+/// would recurse until its stack runs out).
+fn copy_at(v: &Value, depth: usize) -> Result<Value, String> {
+    if depth > 500 {
+        return Err("deepCopy error: value nested too deeply (does it contain itself?)".into());
+    }
+    Ok(match v {
+        Value::List(l) => Value::list(
+            l.borrow()
+                .iter()
+                .map(|i| copy_at(i, depth + 1))
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Map(m) => Value::map(
+            m.borrow()
+                .iter()
+                .map(|(k, v)| Ok((k.clone(), copy_at(v, depth + 1)?)))
+                .collect::<Result<_, String>>()?,
+        ),
+        other => other.clone(),
+    })
+}
+
 pub fn deep_copy(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     want("deepCopy", a, 1)?;
-    Ok(a[0].deep_copy())
+    copy_at(&a[0], 0)
 }
 
 #[cfg(test)]

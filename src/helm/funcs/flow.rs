@@ -11,6 +11,18 @@ pub fn is_empty(v: &Value) -> bool {
 
 /// `reflect.DeepEqual` over template values: types must match exactly.
 pub fn deep_equal(a: &Value, b: &Value) -> bool {
+    deep_equal_at(a, b, 0)
+}
+
+/// Values nested past this depth compare unequal: only a map or list that
+/// contains itself gets there.
+const MAX_DEPTH: usize = 500;
+
+fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> bool {
+    if depth > MAX_DEPTH {
+        return false;
+    }
+    let deep_equal = |p: &Value, q: &Value| deep_equal_at(p, q, depth + 1);
     match (a, b) {
         (Value::Nil, Value::Nil) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,

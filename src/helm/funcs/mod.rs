@@ -9,6 +9,25 @@
 //! start with `wrong number of args for`, `wrong type for value`: the engine
 //! prints those without the `error calling NAME:` prefix it puts before the
 //! others.
+//!
+//! Where a render here differs from Helm's, on purpose:
+//! - Nothing depends on the machine or the moment: `now` is `FuncCx::clock`,
+//!   random strings, UUIDs, passwords, keys and certificates come from the
+//!   seeded generator, dates are in UTC whatever zone is named, and
+//!   `getHostByName` resolves nothing.
+//! - Certificates and keys are well-formed DER of Sprig's sizes with random
+//!   numbers in them: no RSA key is generated and nothing is signed (see
+//!   `random`). `encryptAES` gives ciphertext of the right length;
+//!   `decryptAES` gives an empty string.
+//! - `keys` and `values` come in key order; Go's map order is random.
+//! - Lists are `[]interface {}` to `typeOf`, also where Sprig returns a
+//!   `[]string` (`splitList`, `keys`, `sortAlpha`, `toStrings`).
+//! - A nil argument to a map parameter is a nil map, as Go treats a
+//!   parenthesised pipeline that gave nothing; Go rejects a bare missing
+//!   field there, which this cannot tell apart.
+//! - `snakecase`, `kebabcase` and `camelcase` split words like xstrings for
+//!   identifiers; punctuation and runs of `_` are not kept as xstrings keeps
+//!   them. `nospace` works on characters where goutils works on bytes.
 
 mod args;
 mod dates;

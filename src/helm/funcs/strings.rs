@@ -284,7 +284,7 @@ pub fn cat(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
 fn indent_str(s: &Str, n: usize, lead_newline: bool) -> Result<Value, String> {
     let src = s.as_str();
     let lines = src.matches('\n').count() + 1;
-    check_len(src.len() + n.saturating_mul(lines))?;
+    check_len(src.len().saturating_add(n.saturating_mul(lines)))?;
     let pad = " ".repeat(n);
     let mut out = String::with_capacity(src.len() + n * lines + 1);
     if lead_newline {
@@ -351,9 +351,15 @@ pub fn replace(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     want("replace", a, 3)?;
     let (old, new, src) = (string(&a[0])?, string(&a[1])?, string(&a[2])?);
     if old.is_empty() {
-        check_len(src.len() + new.len() * (src.chars().count() + 1))?;
+        check_len(
+            src.len()
+                .saturating_add(new.len().saturating_mul(src.chars().count() + 1)),
+        )?;
     } else if new.len() > old.len() {
-        check_len(src.len() + (new.len() - old.len()) * src.matches(old).count())?;
+        check_len(
+            src.len()
+                .saturating_add((new.len() - old.len()).saturating_mul(src.matches(old).count())),
+        )?;
     }
     Ok(text(src.replace(old, new)))
 }
@@ -502,9 +508,11 @@ pub fn swapcase(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     Ok(text(out))
 }
 
-/// Splits an identifier into words the way xstrings does: at non-alphanumeric
+/// Splits an identifier into words much as xstrings does: at non-alphanumeric
 /// characters, before an upper-case letter that follows a lower-case one or a
-/// digit, and before the last capital of an acronym followed by lower case.
+/// digit, before digits that follow a capital, and before the last capital of
+/// an acronym followed by lower case. (xstrings keeps punctuation and runs of
+/// `_`; this drops them.)
 fn words(s: &str) -> Vec<String> {
     let chars: Vec<char> = s.chars().collect();
     let mut words = Vec::new();
@@ -524,6 +532,9 @@ fn words(s: &str) -> Vec<String> {
             if prev.is_lowercase() || prev.is_numeric() || (prev.is_uppercase() && next_lower) {
                 words.push(std::mem::take(&mut cur));
             }
+        }
+        if c.is_numeric() && !cur.is_empty() && cur.chars().last().is_some_and(char::is_uppercase) {
+            words.push(std::mem::take(&mut cur));
         }
         cur.push(c);
     }
@@ -756,11 +767,11 @@ pub fn seq(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     let list = match p.as_slice() {
         [end] => {
             let inc = if *end < 1 { -1 } else { 1 };
-            super::lists::until_step(1, end + inc, inc)?
+            super::lists::until_step(1, end.saturating_add(inc), inc)?
         }
         [start, end] => {
             let step = if end < start { -1 } else { 1 };
-            super::lists::until_step(*start, end + step, step)?
+            super::lists::until_step(*start, end.saturating_add(step), step)?
         }
         [start, step, end] => {
             let inc = if end < start {
@@ -771,7 +782,7 @@ pub fn seq(_: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
             } else {
                 1
             };
-            super::lists::until_step(*start, end + inc, *step)?
+            super::lists::until_step(*start, end.saturating_add(inc), *step)?
         }
         _ => return Ok(Value::str("")),
     };
@@ -862,6 +873,9 @@ mod tests {
         assert_eq!(call(camelcase, &[s("some-words here")]), "SomeWordsHere");
         assert_eq!(call(snakecase, &[s("firstName2Last")]), "first_name2_last");
         assert_eq!(call(snakecase, &[s("aB_c")]), "a_b_c");
+        assert_eq!(call(snakecase, &[s("ABC123def")]), "abc_123def");
+        assert_eq!(call(snakecase, &[s("a1B")]), "a1_b");
+        assert_eq!(call(kebabcase, &[s("HTTPServer2Go")]), "http-server2-go");
         assert_eq!(call(kebabcase, &[s("my_var Name")]), "my-var-name");
         assert_eq!(call(untitle, &[s("Hello World ÄB")]), "hello world äB");
         assert_eq!(call(title, &[s("1st ñu")]), "1st Ñu");

@@ -310,6 +310,8 @@ fn to_yaml_natural_key_order() {
 #[test]
 fn to_yaml_of_nan_is_empty_and_must_fails() {
     assert_eq!(yaml_of(&Value::Float(f64::NAN)), "");
+    // go-yaml refuses to read DEL back from the JSON text.
+    assert_eq!(yaml_of(&Value::list(vec![s("foo\u{7f}bar")])), "");
     assert!(call("mustToYaml", &[Value::Float(f64::INFINITY)]).is_err());
     // A map that contains itself.
     let m = Value::empty_map();
@@ -450,4 +452,58 @@ fn to_yaml_complex_keys_and_folding() {
     );
     let want = include_str!("../../../testdata/helm-funcs/to_yaml_keys_folding.out");
     assert_eq!(yaml_of(&m), want.trim_end_matches('\n'));
+}
+
+#[test]
+fn values_that_contain_themselves_fail_cleanly() {
+    let m = Value::empty_map();
+    call("set", &[m.clone(), s("self"), m.clone()]).unwrap();
+    assert!(call("deepCopy", std::slice::from_ref(&m)).is_err());
+    assert!(
+        call("quote", std::slice::from_ref(&m))
+            .unwrap()
+            .go_string()
+            .contains("nested too deeply")
+    );
+    let other = Value::empty_map();
+    call("set", &[other.clone(), s("self"), other.clone()]).unwrap();
+    assert_eq!(
+        call("deepEqual", &[m.clone(), other.clone()])
+            .unwrap()
+            .go_string(),
+        "false"
+    );
+    let l = Value::list(vec![m.clone(), other.clone()]);
+    assert!(call("uniq", &[l]).is_ok());
+    assert!(call("mergeOverwrite", &[m.clone(), other.clone()]).is_ok());
+    for v in [&m, &other] {
+        if let Value::Map(inner) = v {
+            inner.borrow_mut().clear();
+        }
+    }
+}
+
+#[test]
+fn huge_counts_are_refused_not_attempted() {
+    for (name, args) in [
+        ("repeat", vec![Value::Int(i64::MAX), s("ab")]),
+        ("indent", vec![Value::Int(i64::MAX), s("a\nb")]),
+        ("nindent", vec![Value::Int(1 << 40), s("a")]),
+        ("until", vec![Value::Int(i64::MAX)]),
+        (
+            "untilStep",
+            vec![Value::Int(0), Value::Int(i64::MAX), Value::Int(1)],
+        ),
+        ("randAlphaNum", vec![Value::Int(i64::MAX)]),
+        ("randBytes", vec![Value::Int(i64::MAX)]),
+    ] {
+        assert!(call(name, &args).is_err(), "{name}");
+    }
+    assert!(call("seq", &[Value::Int(i64::MAX)]).is_err());
+    assert_eq!(
+        call("seq", &[Value::Int(i64::MIN), Value::Int(i64::MIN)])
+            .unwrap()
+            .go_string(),
+        i64::MIN.to_string()
+    );
 }

@@ -52,7 +52,7 @@ fn convert(cx: &FuncCx, value: &Value, depth: usize, json: bool) -> Result<Node,
         Value::Float(f) => Node::Float(*f),
         // go-yaml reads a raw NEL inside the JSON string as a line break and
         // folds it to a space.
-        Value::Str(s) => Node::Str(s.as_str().replace('\u{85}', " ")),
+        Value::Str(s) => Node::Str(yaml_readable(s.as_str())?),
         Value::Object(o) => Node::Str(super::json::object_text(o.as_ref())),
         Value::List(l) => {
             let items = l.borrow();
@@ -72,13 +72,26 @@ fn convert(cx: &FuncCx, value: &Value, depth: usize, json: bool) -> Result<Node,
             let mut out = Vec::with_capacity(entries.len());
             for (k, v) in entries.iter() {
                 let origin = cx.origins.field(m, k);
-                out.push((k.clone(), convert(cx, v, depth + 1, json)?, origin));
+                let key = yaml_readable(k)?;
+                out.push((key, convert(cx, v, depth + 1, json)?, origin));
             }
             let mut out = merge_sort(out, |a, b| natural_less(&a.0, &b.0));
             out.shrink_to_fit();
             Node::Map(out)
         }
     })
+}
+
+/// A string as go-yaml reads it back from the JSON text: a raw NEL folds to
+/// a space, and the control characters JSON leaves unescaped (DEL, the C1
+/// block, U+FFFE/U+FFFF) make the read fail, so `toYaml` gives nothing.
+fn yaml_readable(s: &str) -> Result<String, String> {
+    if s.chars()
+        .any(|c| matches!(c as u32, 0x7F..=0x84 | 0x86..=0x9F | 0xFFFE | 0xFFFF))
+    {
+        return Err("yaml: control characters are not allowed".into());
+    }
+    Ok(s.replace('\u{85}', " "))
 }
 
 fn float_node(f: f64) -> Result<Node, String> {

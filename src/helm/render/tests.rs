@@ -71,7 +71,8 @@ fn missing_dependencies_fail_unless_allowed() {
         allow_missing_dependencies: true,
         ..RenderOptions::default()
     };
-    assert!(render_chart(dir.path(), &options).is_ok());
+    let rendered = render_chart(dir.path(), &options).unwrap();
+    assert_eq!(rendered.missing_dependencies, ["app"]);
 }
 
 #[test]

@@ -89,7 +89,7 @@ pub(crate) fn run(
         v: data.clone(),
         iface: false,
     };
-    stacker::maybe_grow(64 * 1024, 1024 * 1024, || st.walk_list(&dot, &t.root)).map_err(|e| *e)?;
+    grow(|| st.walk_list(&dot, &t.root)).map_err(|e| *e)?;
     Ok(out)
 }
 
@@ -238,9 +238,9 @@ impl<'s, 'e> State<'s, 'e> {
                     self.write_value(&v, *pos)?;
                 }
             }
-            Node::If(b) => return self.walk_if_with(dot, b, false),
-            Node::With(b) => return self.walk_if_with(dot, b, true),
-            Node::Range(b) => return self.walk_range(dot, node, b),
+            Node::If(b) => return grow(|| self.walk_if_with(dot, b, false)),
+            Node::With(b) => return grow(|| self.walk_if_with(dot, b, true)),
+            Node::Range(b) => return grow(|| self.walk_range(dot, node, b)),
             Node::Template { name, pipe, .. } => {
                 self.at = At::Node(node);
                 self.walk_template(dot, node, name, pipe.as_ref())?;
@@ -333,6 +333,7 @@ impl<'s, 'e> State<'s, 'e> {
                     let Some(elem) = l.borrow().get(i).cloned() else {
                         break;
                     };
+                    let elem = with_origin(elem, self.ex.env.cx.origins.item(l, i));
                     ran = true;
                     if !self.iteration(b, Value::Int(i as i64), elem, true)? {
                         break;
@@ -421,7 +422,7 @@ impl<'s, 'e> State<'s, 'e> {
                 v: data,
                 iface: false,
             };
-            stacker::maybe_grow(64 * 1024, 1024 * 1024, || inner.walk_list(&dot, &t.root))
+            grow(|| inner.walk_list(&dot, &t.root))
         };
         self.ex.depth -= 1;
         result.map(|_| ())
@@ -514,7 +515,7 @@ impl<'s, 'e> State<'s, 'e> {
             Arg::Number { value, .. } | Arg::String { value, .. } => {
                 self.at = At::Arg(first);
                 self.not_a_function(&cmd.args, &fin)?;
-                Ok(value.clone())
+                self.constant(first, value)
             }
         }
     }
@@ -548,8 +549,16 @@ impl<'s, 'e> State<'s, 'e> {
                 self.field_chain(dot, recv, false, fields, &[], None)
             }
             Arg::Bool { value, .. } => Ok(Value::Bool(*value)),
-            Arg::Number { value, .. } | Arg::String { value, .. } => Ok(value.clone()),
+            Arg::Number { value, .. } | Arg::String { value, .. } => self.constant(arg, value),
         }
+    }
+
+    /// A literal's value; a number too big for Go's `int` fails when used.
+    fn constant(&self, arg: &Arg, value: &Value) -> R<Value> {
+        if let (Arg::Number { text, .. }, Value::Nil) = (arg, value) {
+            return self.fail(format!("{text} overflows int"));
+        }
+        Ok(value.clone())
     }
 
     fn field_chain(
@@ -591,20 +600,7 @@ impl<'s, 'e> State<'s, 'e> {
                 let v = m.borrow().get(name).cloned().unwrap_or_default();
                 let origin = self.ex.env.cx.origins.field(&m, name);
                 self.last_origin = origin;
-                let v = match (origin, v) {
-                    (Some(o), Value::Str(s)) if s.segments.is_empty() && !s.text.is_empty() => {
-                        let len = s.text.len() as u32;
-                        Value::Str(Str::with_segments(
-                            s.text,
-                            vec![Segment {
-                                start: 0,
-                                end: len,
-                                origin: o,
-                            }],
-                        ))
-                    }
-                    (_, v) => v,
-                };
+                let v = with_origin(v, origin);
                 Ok((v, true))
             }
             Value::Object(o) => {
@@ -624,7 +620,7 @@ impl<'s, 'e> State<'s, 'e> {
                         }
                         None => self.fail(format!(
                             "can't evaluate field {name} in type {}",
-                            o.type_name()
+                            object_type(&o, iface)
                         )),
                     };
                 }
@@ -636,7 +632,7 @@ impl<'s, 'e> State<'s, 'e> {
                     Some(Err(e)) => Err(Box::new(TemplateError::call(&self.frame(), name, e))),
                     None => self.fail(format!(
                         "can't evaluate field {name} in type {}",
-                        o.type_name()
+                        object_type(&o, iface)
                     )),
                 }
             }
@@ -684,19 +680,80 @@ impl<'s, 'e> State<'s, 'e> {
             return Ok(v);
         }
         let mut argv = Vec::with_capacity(explicit.len() + 1);
+        // Where each argument's evaluation ended, and whether a nil is Go's
+        // invalid value rather than a nil interface: for argument errors.
+        let mut ats: Vec<(At<'s>, bool)> = Vec::with_capacity(explicit.len() + 1);
         for a in explicit {
-            argv.push(self.eval_arg(dot, a)?);
+            let v = self.eval_arg(dot, a)?;
+            let invalid = v.is_nil() && !self.yields_interface(a);
+            ats.push((self.at, invalid));
+            argv.push(v);
         }
         if let Some(f) = fin {
+            ats.push((self.at, f.is_nil()));
             argv.push(f);
         }
         let result = match func {
-            FuncRef::Builtin(Builtin::Include) => return self.include(ident, cmd, name, &argv),
-            FuncRef::Builtin(Builtin::Tpl) => return self.tpl(ident, cmd, &argv),
+            FuncRef::Builtin(b @ (Builtin::Include | Builtin::Tpl)) => {
+                let first =
+                    self.string_arg(ident, name, &argv, explicit.first(), ats.first().copied())?;
+                return if b == Builtin::Include {
+                    self.include(ident, cmd, &first, &argv)
+                } else {
+                    self.tpl(ident, cmd, &first, &argv)
+                };
+            }
+            FuncRef::Builtin(Builtin::Index) => builtins::call(Builtin::Index, name, &argv)
+                .map(|v| with_origin(v, self.index_origin(&argv))),
             FuncRef::Builtin(b) => builtins::call(b, name, &argv),
             FuncRef::Lib(f) => f(&mut self.ex.env.cx, &argv),
         };
-        result.map_err(|e| self.func_error(ident, cmd, explicit, name, e))
+        result.map_err(|e| self.func_error(ident, cmd, explicit, name, e, (&argv, &ats)))
+    }
+
+    /// The values node `index item k1 … kn` read, when recorded.
+    fn index_origin(&self, argv: &[Value]) -> Option<Origin> {
+        let origins = &self.ex.env.cx.origins;
+        if origins.is_empty() {
+            return None;
+        }
+        let (item, keys) = argv.split_first()?;
+        let (last, path) = keys.split_last()?;
+        let mut cur = item.clone();
+        for k in path {
+            cur = match (&cur, k) {
+                (Value::Map(m), Value::Str(s)) => m.borrow().get(s.as_str()).cloned()?,
+                (Value::List(l), Value::Int(n) | Value::Int64(n)) => {
+                    l.borrow().get(usize::try_from(*n).ok()?).cloned()?
+                }
+                _ => return None,
+            };
+        }
+        match (&cur, last) {
+            (Value::Map(m), Value::Str(s)) => origins.field(m, s.as_str()),
+            (Value::List(l), Value::Int(n) | Value::Int64(n)) => {
+                origins.item(l, usize::try_from(*n).ok()?)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether an argument's nil is a nil interface (a map entry, a range
+    /// element) rather than Go's invalid value (a pipeline's nil).
+    fn yields_interface(&self, arg: &Arg) -> bool {
+        match arg {
+            Arg::Field { .. } | Arg::Chain { .. } => true,
+            Arg::Variable { name, fields, .. } => {
+                !fields.is_empty()
+                    || self
+                        .vars
+                        .iter()
+                        .rev()
+                        .find(|v| *v.name == **name)
+                        .is_some_and(|v| v.iface)
+            }
+            _ => false,
+        }
     }
 
     fn func_error(
@@ -706,7 +763,47 @@ impl<'s, 'e> State<'s, 'e> {
         explicit: &'s [Arg],
         name: &str,
         e: String,
+        (argv, ats): (&[Value], &[(At<'s>, bool)]),
     ) -> Box<TemplateError> {
+        // Errors Go's `text/template` raises while converting arguments.
+        if e.starts_with("wrong number of args for") {
+            self.at = At::Arg(ident);
+            return Box::new(TemplateError::exec(&self.frame(), e));
+        }
+        if let Some(rest) = e.strip_prefix("wrong type for value; expected ")
+            && let Some((expected, got)) = rest.split_once("; got ")
+        {
+            // Which argument Go rejected: the funcs say only its type. Sprig
+            // puts counts first and the string or map it works on last.
+            let fits = |v: &Value| {
+                if got == "interface {}" {
+                    v.is_nil()
+                } else {
+                    !v.is_nil() && v.type_name() == got
+                }
+            };
+            let numeric = ["int", "uint", "float"]
+                .iter()
+                .any(|p| expected.starts_with(p));
+            let culprit = if numeric {
+                argv.iter().position(fits)
+            } else {
+                argv.iter().rposition(fits)
+            };
+            let mut msg = e.clone();
+            if let Some(i) = culprit
+                && let Some(&(at, invalid)) = ats.get(i)
+            {
+                self.at = at;
+                if invalid && got == "interface {}" {
+                    msg = format!("invalid value; expected {expected}");
+                }
+                if let Some(text) = explicit.get(i).and_then(|a| literal_mismatch(a, expected)) {
+                    msg = text;
+                }
+            }
+            return Box::new(TemplateError::exec(&self.frame(), msg));
+        }
         if let Some(rest) = e.strip_prefix(PLAIN_ERROR) {
             let (index, msg) = rest.split_once(':').unwrap_or(("", rest));
             match index.parse::<usize>().ok().and_then(|i| explicit.get(i)) {
@@ -720,20 +817,44 @@ impl<'s, 'e> State<'s, 'e> {
         Box::new(TemplateError::call(&self.frame(), name, e))
     }
 
-    fn string_arg(&mut self, ident: &'s Arg, name: &str, argv: &[Value], want: usize) -> R<String> {
-        if argv.len() != want {
+    /// The first argument of `include` and `tpl`, a Go `string` parameter,
+    /// of exactly two; `first` is where its evaluation ended and whether a
+    /// nil there is Go's invalid value.
+    fn string_arg(
+        &mut self,
+        ident: &'s Arg,
+        name: &str,
+        argv: &[Value],
+        first_arg: Option<&'s Arg>,
+        first: Option<(At<'s>, bool)>,
+    ) -> R<String> {
+        if argv.len() != 2 {
             self.at = At::Arg(ident);
             return self.fail(format!(
-                "wrong number of args for {name}: want {want} got {}",
+                "wrong number of args for {name}: want 2 got {}",
                 argv.len()
             ));
         }
+        if let Some((at, _)) = first {
+            self.at = at;
+        }
+        if let Some(text) = first_arg.and_then(|a| literal_mismatch(a, "string"))
+            && argv[0].as_str().is_none()
+        {
+            return self.fail(text);
+        }
         match &argv[0] {
             Value::Str(s) => Ok(s.as_str().to_string()),
-            Value::Nil => self.fail("invalid value; expected string".to_string()),
+            Value::Nil if first.is_none_or(|(_, invalid)| invalid) => {
+                self.fail("invalid value; expected string".to_string())
+            }
             other => self.fail(format!(
                 "wrong type for value; expected string; got {}",
-                other.type_name()
+                if other.is_nil() {
+                    "interface {}".to_string()
+                } else {
+                    other.type_name()
+                }
             )),
         }
     }
@@ -742,13 +863,12 @@ impl<'s, 'e> State<'s, 'e> {
         &mut self,
         ident: &'s Arg,
         cmd: Option<&'s Command>,
-        name: &str,
+        target: &str,
         argv: &[Value],
     ) -> R<Value> {
-        let target = self.string_arg(ident, name, argv, 2)?;
         let data = argv[1].clone();
         self.at = cmd.map_or(At::Arg(ident), At::Cmd);
-        let count = self.ex.includes.get(target.as_str()).copied().unwrap_or(0);
+        let count = self.ex.includes.get(target).copied().unwrap_or(0);
         if count > self.ex.env.limits.include_per_name {
             return Err(Box::new(TemplateError::call(
                 &self.frame(),
@@ -758,19 +878,19 @@ impl<'s, 'e> State<'s, 'e> {
                 ),
             )));
         }
-        let Some(t) = self.set.get(target.as_str()) else {
+        let Some(t) = self.set.get(target) else {
             let inner = TemplateError::plain(
-                &target,
+                target,
                 format!(
                     "template: no template {} associated with template {}",
-                    go_quote(&target),
+                    go_quote(target),
                     go_quote(SET_NAME)
                 ),
             );
             return Err(Box::new(TemplateError::include(&self.frame(), inner)));
         };
         self.enter()?;
-        let key: Rc<str> = Rc::from(target.as_str());
+        let key: Rc<str> = Rc::from(target);
         *self.ex.includes.entry(key.clone()).or_insert(0) += 1;
         let mut out = Output::default();
         let set = self.set;
@@ -779,7 +899,7 @@ impl<'s, 'e> State<'s, 'e> {
             let mut inner = State::new(
                 set,
                 t,
-                name_of(set, &target),
+                name_of(set, target),
                 data.clone(),
                 &mut out,
                 self.ex,
@@ -788,7 +908,7 @@ impl<'s, 'e> State<'s, 'e> {
                 v: data,
                 iface: false,
             };
-            stacker::maybe_grow(64 * 1024, 1024 * 1024, || inner.walk_list(&dot, &t.root))
+            grow(|| inner.walk_list(&dot, &t.root))
         };
         if let Some(c) = self.ex.includes.get_mut(&key) {
             *c -= 1;
@@ -800,8 +920,13 @@ impl<'s, 'e> State<'s, 'e> {
         }
     }
 
-    fn tpl(&mut self, ident: &'s Arg, cmd: Option<&'s Command>, argv: &[Value]) -> R<Value> {
-        let text = self.string_arg(ident, "tpl", argv, 2)?;
+    fn tpl(
+        &mut self,
+        ident: &'s Arg,
+        cmd: Option<&'s Command>,
+        text: &str,
+        argv: &[Value],
+    ) -> R<Value> {
         let data = argv[1].clone();
         self.at = cmd.map_or(At::Arg(ident), At::Cmd);
         if self.ex.tpl_depth >= self.ex.env.limits.max_tpl_depth {
@@ -812,17 +937,17 @@ impl<'s, 'e> State<'s, 'e> {
                 format!("tpl calls nested more than {max} deep (the tpl limit)"),
             )));
         }
-        let parsed = match parse::parse(&text) {
+        let parsed = match parse::parse(text) {
             Ok(p) => p,
             Err(e) => {
-                let inner = TemplateError::parse(SET_NAME, &text, e.pos, &e.message);
-                let what = format!("cannot parse template {}", go_quote(&text));
+                let inner = TemplateError::parse(SET_NAME, text, e.pos, &e.message);
+                let what = format!("cannot parse template {}", go_quote(text));
                 return Err(Box::new(TemplateError::tpl(&self.frame(), &what, inner)));
             }
         };
         let mut set = self.set.clone();
         let parse_name: Rc<str> = Rc::from(SET_NAME);
-        let source: Rc<str> = Rc::from(text.as_str());
+        let source: Rc<str> = Rc::from(text);
         let root = Rc::new(Template {
             parse_name: parse_name.clone(),
             source: source.clone(),
@@ -850,7 +975,7 @@ impl<'s, 'e> State<'s, 'e> {
                 v: data,
                 iface: false,
             };
-            stacker::maybe_grow(64 * 1024, 1024 * 1024, || inner.walk_list(&dot, &root.root))
+            grow(|| inner.walk_list(&dot, &root.root))
         };
         self.ex.tpl_depth -= 1;
         self.ex.depth -= 1;
@@ -862,14 +987,65 @@ impl<'s, 'e> State<'s, 'e> {
                 Ok(Value::Str(output_to_str(out)))
             }
             Err(e) => {
-                let what = format!(
-                    "error during tpl function execution for {}",
-                    go_quote(&text)
-                );
+                let what = format!("error during tpl function execution for {}", go_quote(text));
                 Err(Box::new(TemplateError::tpl(&self.frame(), &what, *e)))
             }
         }
     }
+}
+
+/// Go's text when a literal argument does not fit a typed parameter
+/// (`expected integer; found "x"`), which it reports before any call.
+fn literal_mismatch(arg: &Arg, expected: &str) -> Option<String> {
+    if !matches!(
+        arg,
+        Arg::Number { .. } | Arg::String { .. } | Arg::Bool { .. } | Arg::Nil { .. }
+    ) {
+        return None;
+    }
+    if let Arg::Nil { .. } = arg {
+        return Some(format!("cannot assign nil to {expected}"));
+    }
+    let kind = match expected {
+        "string" => "string",
+        "bool" => "bool",
+        "float64" | "float32" => "float",
+        e if e.starts_with("int") || e.starts_with("uint") => "integer",
+        _ => return Some(format!("can't handle {arg} for arg of type {expected}")),
+    };
+    Some(format!("expected {kind}; found {arg}"))
+}
+
+fn object_type(o: &Rc<dyn crate::helm::value::GoObject>, iface: bool) -> String {
+    if iface {
+        "interface {}".to_string()
+    } else {
+        o.type_name().to_string()
+    }
+}
+
+/// A values string marked as coming from values node `origin` as a whole.
+fn with_origin(v: Value, origin: Option<Origin>) -> Value {
+    match (origin, v) {
+        (Some(o), Value::Str(s)) if s.segments.is_empty() && !s.text.is_empty() => {
+            let len = s.text.len() as u32;
+            Value::Str(Str::with_segments(
+                s.text,
+                vec![Segment {
+                    start: 0,
+                    end: len,
+                    origin: o,
+                }],
+            ))
+        }
+        (_, v) => v,
+    }
+}
+
+/// Runs `f` on a fresh stack segment when less than 64 KiB are left, so
+/// deep nesting never overflows the thread's stack.
+fn grow<T>(f: impl FnOnce() -> T) -> T {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, f)
 }
 
 /// The set's own copy of a template name, so a nested state can borrow it.

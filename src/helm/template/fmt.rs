@@ -50,6 +50,7 @@ struct Spec {
 pub fn go_sprintf(format: &str, args: &[Value]) -> String {
     let mut out = String::new();
     let mut argn = 0usize;
+    let mut reordered = false;
     let mut chars = format.char_indices().peekable();
     while let Some((_, c)) = chars.next() {
         if c != '%' {
@@ -70,6 +71,17 @@ pub fn go_sprintf(format: &str, args: &[Value]) -> String {
                 _ => break,
             }
             chars.next();
+        }
+        // An explicit argument index: `%[2]s`.
+        let mut bad_index = false;
+        if chars.peek().map(|p| p.1) == Some('[') {
+            chars.next();
+            reordered = true;
+            let n = read_num(&mut chars);
+            match (n, chars.next()) {
+                (Some(n), Some((_, ']'))) if n >= 1 && n <= args.len() => argn = n - 1,
+                _ => bad_index = true,
+            }
         }
         // Width.
         if chars.peek().map(|p| p.1) == Some('*') {
@@ -112,6 +124,10 @@ pub fn go_sprintf(format: &str, args: &[Value]) -> String {
             out.push('%');
             continue;
         }
+        if bad_index {
+            let _ = write!(out, "%!{verb}(BADINDEX)");
+            continue;
+        }
         let Some(arg) = args.get(argn) else {
             let _ = write!(out, "%!{verb}(MISSING)");
             continue;
@@ -119,7 +135,7 @@ pub fn go_sprintf(format: &str, args: &[Value]) -> String {
         argn += 1;
         format_arg(&mut out, arg, verb, &spec, 0);
     }
-    if argn < args.len() {
+    if !reordered && argn < args.len() {
         out.push_str("%!(EXTRA ");
         for (i, a) in args[argn..].iter().enumerate() {
             if i > 0 {
@@ -229,7 +245,7 @@ fn format_arg(out: &mut String, arg: &Value, verb: char, spec: &Spec, depth: usi
                 if i > 0 {
                     out.push(' ');
                 }
-                format_string(out, &Value::Nil, k, verb, spec);
+                format_string(out, &Value::str(k.as_str()), k, verb, spec);
                 out.push(':');
                 format_arg(out, v, verb, spec, depth + 1);
             }

@@ -2,15 +2,42 @@
 //! Helm's functions, `include` and `tpl` bound to the set being executed.
 //!
 //! A [`TemplateSet`] holds every parsed template by name (files under their
-//! path, `define`s under their own name, one namespace as in Go). Executing
-//! one gives its text and an origin map ([`OutSpan`]s): which template node
-//! wrote each run of output, and which values-file node a printed value came
-//! from. Values strings carry their origin as a [`Segment`], so it survives
-//! `quote`, `default`, `include` and the like when those keep segments.
+//! path, `define`s under their own name, one namespace as in Go). Each file
+//! is parsed once; execution walks the tree over shared-handle [`Value`]s
+//! and never copies a map or list.
 //!
-//! Where Go and this engine differ on purpose: `include` and `template` nest
-//! at most [`Limits::max_depth`] deep (Go: 100000, which no chart needs);
-//! output size and evaluation steps are bounded ([`Limits`]).
+//! **Origin map.** [`Output::spans`] cover the output: each run of text
+//! names the template file and byte offset of the text node or action (its
+//! `{{`) that wrote it; adjacent runs from one node merge. A printed value
+//! read from a values map (or list) whose origin is recorded in
+//! `env.cx.origins` carries that [`Origin`]: strings read from the values
+//! get a [`Segment`](crate::helm::value::Segment) covering them, so the
+//! origin survives functions that keep segments (`quote`, `default`,
+//! `nindent`, …); a string with segments prints as one span per segment.
+//! Output of `template` is spanned at the nodes of the called template.
+//! `include` returns a string whose segments are the values-derived runs
+//! of the included output, so they map to values lines; the rest of an
+//! `include`d text maps to the outermost action that printed it.
+//!
+//! **Errors** ([`TemplateError`]) print as Helm prints them; see `error.rs`.
+//! Columns are Go's: bytes from the line start, 0-based. `tpl` parses its
+//! text under Helm's set name `gotpl`, as Helm does, so errors inside it
+//! read `template: gotpl:1:10: …`.
+//!
+//! **Functions.** `include`, `tpl`, `and`, `or` and Go's builtins live
+//! here; every other name comes from [`crate::helm::funcs::lookup`], which
+//! wins over Go's builtins as Helm's function map does (Sprig's `slice`). A
+//! function error starting with `wrong number of args for` or `wrong type
+//! for value` (or made with [`arg_error`]/[`call_error`]) is an argument
+//! error that Go raises before the call: it prints without `error calling
+//! <name>:` and points at the argument. Errors of `required` and `fail` become
+//! `execution error at (<file>:<line>:<col>): <message>`.
+//!
+//! **Limits** ([`Limits`]): nested `include`s per name (Helm's 1000, with
+//! Helm's error), nesting of `include`/`template`/`tpl` (Go allows 100000;
+//! the default here is 10000), output bytes, evaluation steps and `tpl`
+//! nesting. Deep nesting runs on stack segments that grow on the heap, so
+//! no template overflows a thread's stack.
 
 mod ast;
 mod builtins;

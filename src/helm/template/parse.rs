@@ -796,13 +796,19 @@ fn number(text: &str, is_char: bool) -> Result<Value, String> {
         return match i128::from_str_radix(body, radix) {
             Ok(v) => {
                 let v = if neg { -v } else { v };
-                if v > i64::MAX as i128 || v < i64::MIN as i128 {
-                    Err(format!("{text} overflows int"))
+                if v > u64::MAX as i128 || v < i64::MIN as i128 {
+                    Err(format!("integer overflow: {text:?}"))
+                } else if v > i64::MAX as i128 {
+                    // Go parses it as a uint64 and fails when it is used.
+                    Ok(Value::Nil)
                 } else {
                     Ok(Value::Int(v as i64))
                 }
             }
-            Err(_) if radix == 8 && !lower.starts_with("0o") && lower.parse::<f64>().is_ok() => {
+            Err(_)
+                if (radix == 8 && !lower.starts_with("0o") || radix == 10)
+                    && lower.parse::<f64>().is_ok() =>
+            {
                 Err(format!("integer overflow: {text:?}"))
             }
             Err(_) => Err(format!("illegal number syntax: {text:?}")),

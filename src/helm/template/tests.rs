@@ -1,4 +1,5 @@
-//! Cases whose expected output or error text real Helm produced:
+//! Cases whose expected output or error text real Helm produced
+//! (`scripts/template-expected.py` regenerates them):
 //! `testdata/template/cases.txt` run on `testdata/template/values.json`,
 //! expected in `testdata/template/expected.json`.
 
@@ -42,7 +43,11 @@ impl GoObject for Capabilities {
         "*chartutil.Capabilities"
     }
     fn field(&self, name: &str) -> Option<Value> {
-        (name == "APIVersions").then(|| Value::Object(Rc::new(ApiVersions)))
+        match name {
+            "APIVersions" => Some(Value::Object(Rc::new(ApiVersions))),
+            "KubeVersion" => Some(map(&[("Version", Value::str("v1.36.0"))])),
+            _ => None,
+        }
     }
     fn call(&self, _method: &str, _args: &[Value]) -> Option<Result<Value, String>> {
         None
@@ -190,6 +195,43 @@ fn spans_point_at_nodes_and_values() {
             (">", inc, None),
         ]
     );
+}
+
+#[test]
+fn index_and_range_keep_values_origins() {
+    let values = from_json(
+        &serde_json::json!({"hosts": ["a.example", "b.example"], "labels": {"app": "web"}}),
+    );
+    let mut origins = Origins::default();
+    let Value::Map(vm) = &values else {
+        unreachable!()
+    };
+    let Some(Value::List(hosts)) = vm.borrow().get("hosts").cloned() else {
+        unreachable!()
+    };
+    let Some(Value::Map(labels)) = vm.borrow().get("labels").cloned() else {
+        unreachable!()
+    };
+    origins.record_item(&hosts, 1, Origin(3));
+    origins.record_field(&labels, "app", Origin(4));
+    let mut env = Env::helm();
+    env.cx.origins = Rc::new(origins);
+    let d = map(&[("Values", values)]);
+    let out = render_with(
+        "{{ range .Values.hosts }}{{ . }};{{ end }}{{ index .Values \"labels\" \"app\" }}",
+        &d,
+        &mut env,
+    )
+    .expect("renders");
+    let tagged: Vec<(&str, Origin)> = out
+        .spans
+        .iter()
+        .filter_map(|s| {
+            s.value
+                .map(|o| (&out.text[s.start as usize..s.end as usize], o))
+        })
+        .collect();
+    assert_eq!(tagged, vec![("b.example", Origin(3)), ("web", Origin(4))]);
 }
 
 #[test]
@@ -350,4 +392,33 @@ fn deep_parentheses_do_not_overflow() {
             .text,
         "1"
     );
+}
+
+#[test]
+fn mangled_templates_never_panic() {
+    // Every case cut at every few bytes, and with bytes swapped for
+    // delimiters, quotes and multi-byte characters: errors, never panics.
+    let d = data();
+    let inserts = [
+        "{{", "}}", "{{-", " -}}", "\"", "`", "'", "(", ")", "$", ".", "|", "é", "\u{fe0f}", "/*",
+        "*/", ":=", "-", "0x",
+    ];
+    let mut n = 0u32;
+    for (_, src) in cases() {
+        let positions: Vec<usize> = src.char_indices().map(|(i, _)| i).step_by(3).collect();
+        for (k, &i) in positions.iter().enumerate() {
+            let ins = inserts[k % inserts.len()];
+            let variants = [
+                src[..i].to_string(),
+                format!("{}{ins}{}", &src[..i], &src[i..]),
+            ];
+            for v in variants {
+                n += 1;
+                let mut env = Env::helm();
+                env.limits.max_steps = 100_000;
+                let _ = render_with(&v, &d, &mut env);
+            }
+        }
+    }
+    assert!(n > 1000);
 }
