@@ -17,6 +17,7 @@ pub mod source;
 pub mod yaml;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -36,11 +37,15 @@ pub struct LintOptions {
     pub rule_params: Vec<(String, serde_json::Value)>,
     /// Glob patterns of extra Dockerfile names (`*.docker`, `docker/*.build`).
     pub dockerfile_globs: Vec<String>,
+    /// Folders of custom rule files, added to the built-in rules.
+    pub rules_dirs: Vec<PathBuf>,
 }
 
 /// The outcome of a lint run.
 #[derive(Debug)]
 pub struct LintResult {
+    /// The rules of this run (built-in and custom); findings index into it.
+    pub registry: Arc<engine::Registry>,
     /// Sorted by path, line, column and rule: the same bytes on every run.
     pub findings: Vec<Finding>,
     /// Every file considered, with what became of it, sorted by path.
@@ -51,6 +56,9 @@ pub struct LintResult {
     pub root: PathBuf,
     /// Paths that could not be walked.
     pub errors: Vec<String>,
+    /// What verbose output adds, sorted: expression rules that could not be
+    /// evaluated on an object (they did not fire there).
+    pub notes: Vec<String>,
 }
 
 impl LintResult {
@@ -64,13 +72,8 @@ impl LintResult {
 
 /// Lints files and directories: the library entry that the CLI and tests call.
 pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
-    let configured;
-    let registry = if options.rule_params.is_empty() {
-        engine::registry()
-    } else {
-        configured = engine::Registry::with_params(&options.rule_params)?;
-        &configured
-    };
+    let shared = engine::Registry::for_run(&options.rules_dirs, &options.rule_params)?;
+    let registry = shared.as_ref();
     let unknown = options.selection.unknown(registry);
     if !unknown.is_empty() {
         return Err(format!("unknown rule or tag: {}", unknown.join(", ")));
@@ -113,7 +116,9 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
     let mut facts = engine::Facts::default();
     let mut records: Vec<Vec<checks::Record>> = registry.rules.iter().map(|_| Vec::new()).collect();
     let mut files = Vec::with_capacity(outcomes.len() + discovered.skipped.len());
+    let mut notes = Vec::new();
     for outcome in outcomes {
+        notes.extend(outcome.notes);
         findings.extend(outcome.findings);
         facts.extend(outcome.facts);
         for (rule, record) in outcome.records {
@@ -126,6 +131,7 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
             let mut cx = engine::SetCx {
                 settings: &options.settings,
                 rule: index,
+                rule_id: &rule.id,
                 severity: rule.spec.severity,
                 findings: &mut findings,
             };
@@ -141,12 +147,15 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
     );
     files.sort_by(|a, b| a.0.cmp(&b.0));
     sort_findings(&mut findings);
+    notes.sort();
     Ok(LintResult {
+        registry: Arc::clone(&shared),
         findings,
         files,
         enabled,
         root: cwd,
         errors: discovered.errors,
+        notes,
     })
 }
 
@@ -170,6 +179,7 @@ fn lint_candidate(
                 .is_some_and(|r| enabled[r])
             {
                 findings.push(engine::input_finding(
+                    registry,
                     &unreadable.file,
                     unreadable.offset,
                     unreadable.message,
@@ -181,6 +191,7 @@ fn lint_candidate(
                 findings,
                 facts: engine::Facts::default(),
                 records: Vec::new(),
+                notes: Vec::new(),
             }
         }
     }

@@ -3,6 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -29,7 +30,16 @@ pub enum Command {
     Explain {
         /// The rule id, e.g. no-privileged-container.
         rule: String,
+        #[command(flatten)]
+        custom: CustomRulesArgs,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct CustomRulesArgs {
+    /// Also load the custom rule files (`*.yaml`) of this folder (repeatable).
+    #[arg(long = "rules-dir", value_name = "DIR")]
+    pub rules_dirs: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -64,13 +74,16 @@ pub struct LintArgs {
     /// Also treat files matching this glob as Dockerfiles (repeatable), e.g. `*.docker`.
     #[arg(long, value_name = "GLOB")]
     pub dockerfile_glob: Vec<String>,
+    #[command(flatten)]
+    pub custom: CustomRulesArgs,
     /// Worker threads (all cores by default).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Say which files were skipped and why.
+    /// Say which files were skipped and why, and which custom expression
+    /// rules could not be evaluated on an object.
     #[arg(long, short = 'v')]
     pub verbose: bool,
     /// Print findings only, no summary.
@@ -82,6 +95,8 @@ pub struct LintArgs {
 pub struct RulesArgs {
     #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
     pub format: RulesFormat,
+    #[command(flatten)]
+    pub custom: CustomRulesArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -129,7 +144,7 @@ pub fn run(cli: Cli) -> ExitStatus {
     let result = match cli.command {
         Command::Lint(args) => lint(args),
         Command::Rules(args) => rules(args),
-        Command::Explain { rule } => explain(&rule),
+        Command::Explain { rule, custom } => explain(&rule, &custom),
     };
     match result {
         Ok(status) => status,
@@ -168,6 +183,7 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
         threads: args.threads,
         rule_params: Vec::new(),
         dockerfile_globs: args.dockerfile_glob.clone(),
+        rules_dirs: args.custom.rules_dirs.clone(),
     };
     let result = match lint_paths(&options) {
         Ok(result) => result,
@@ -183,7 +199,7 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
         }
     };
     let report = Report {
-        registry: engine::registry(),
+        registry: &result.registry,
         enabled: &result.enabled,
         findings: &result.findings,
         files_checked: result.files_checked(),
@@ -199,6 +215,9 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
             } else if *status == FileStatus::NotKubernetes {
                 writeln!(stderr, "harden: skipped {path}: no Kubernetes object in it")?;
             }
+        }
+        for note in &result.notes {
+            writeln!(stderr, "harden: note: {note}")?;
         }
     }
     match &args.output {
@@ -230,8 +249,16 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
     })
 }
 
+/// The built-in rules and those of `--rules-dir`.
+fn load_registry(custom: &CustomRulesArgs) -> Result<Arc<engine::Registry>, String> {
+    engine::Registry::for_run(&custom.rules_dirs, &[])
+}
+
 fn rules(args: RulesArgs) -> std::io::Result<ExitStatus> {
-    let registry = engine::registry();
+    let registry = match load_registry(&args.custom) {
+        Ok(registry) => registry,
+        Err(message) => return usage_error(message),
+    };
     let text = match args.format {
         RulesFormat::Json => {
             let specs: Vec<&engine::RuleSpec> = registry.rules.iter().map(|r| &r.spec).collect();
@@ -252,7 +279,7 @@ fn rules(args: RulesArgs) -> std::io::Result<ExitStatus> {
                     s.target.as_str(),
                     s.tags.join(", "),
                     s.summary,
-                    if s.opt_in { " (opt-in)" } else { "" }
+                    markers(rule)
                 ));
             }
             text
@@ -271,9 +298,7 @@ fn rules(args: RulesArgs) -> std::io::Result<ExitStatus> {
             for rule in &registry.rules {
                 let s = &rule.spec;
                 let mut tags = s.tags.join(",");
-                if s.opt_in {
-                    tags.push_str(" (opt-in)");
-                }
+                tags.push_str(&markers(rule));
                 text.push_str(&format!(
                     "{:<width$}  {:<8}  {:<9}  {}\n",
                     s.id,
@@ -289,13 +314,30 @@ fn rules(args: RulesArgs) -> std::io::Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
-fn explain(id: &str) -> std::io::Result<ExitStatus> {
-    let registry = engine::registry();
+/// ` (opt-in)`, ` (custom)`: what the rules table says after a rule's tags.
+fn markers(rule: &engine::Rule) -> String {
+    let mut text = String::new();
+    if rule.spec.opt_in {
+        text.push_str(" (opt-in)");
+    }
+    if !rule.builtin {
+        text.push_str(" (custom)");
+    }
+    text
+}
+
+fn explain(id: &str, custom: &CustomRulesArgs) -> std::io::Result<ExitStatus> {
+    let registry = match load_registry(custom) {
+        Ok(registry) => registry,
+        Err(message) => return usage_error(message),
+    };
     match registry.get(id) {
         Some(rule) => {
-            std::io::stdout()
-                .lock()
-                .write_all(rule.spec.markdown().as_bytes())?;
+            let mut text = rule.spec.markdown();
+            if !rule.builtin {
+                text.push_str(&format!("\nCustom rule, from `{}`.\n", rule.file));
+            }
+            std::io::stdout().lock().write_all(text.as_bytes())?;
             Ok(ExitStatus::Success)
         }
         None => {

@@ -16,8 +16,10 @@ pub struct Label {
 /// One problem found, at its exact place.
 #[derive(Clone, Debug)]
 pub struct Finding {
-    /// Index of the rule in the registry.
+    /// Index of the rule in the run's registry (`LintResult::registry`).
     pub rule: usize,
+    /// The rule's id, so that findings read alone (sorting, reports) need no registry.
+    pub rule_id: Arc<str>,
     pub severity: Severity,
     pub file: Arc<SourceFile>,
     pub span: Span,
@@ -33,8 +35,8 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn rule_id(&self) -> &'static str {
-        super::registry().rules[self.rule].spec.id.as_str()
+    pub fn rule_id(&self) -> &str {
+        &self.rule_id
     }
 }
 
@@ -96,9 +98,13 @@ pub struct Cx<'r> {
     pub settings: &'r Settings,
     pub(crate) file: &'r Arc<SourceFile>,
     pub(crate) rule: usize,
+    pub(crate) rule_id: &'r Arc<str>,
     pub(crate) severity: Severity,
     pub(crate) object: Option<String>,
     pub(crate) findings: &'r mut Vec<Finding>,
+    /// The object as expression rules see it, converted once and shared by
+    /// every expression rule run on the object; `None` where there is none.
+    pub(crate) scratch: Option<&'r crate::checks::ExpressionScratch>,
 }
 
 impl<'r> Cx<'r> {
@@ -106,6 +112,7 @@ impl<'r> Cx<'r> {
     pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Finding {
         self.findings.push(Finding {
             rule: self.rule,
+            rule_id: Arc::clone(self.rule_id),
             severity: self.severity,
             file: Arc::clone(self.file),
             span,
@@ -141,6 +148,7 @@ impl<'r> Cx<'r> {
 pub struct SetCx<'r> {
     pub settings: &'r Settings,
     pub(crate) rule: usize,
+    pub(crate) rule_id: &'r Arc<str>,
     pub(crate) severity: Severity,
     pub(crate) findings: &'r mut Vec<Finding>,
 }
@@ -155,6 +163,7 @@ impl SetCx<'_> {
     ) -> &mut Finding {
         self.findings.push(Finding {
             rule: self.rule,
+            rule_id: Arc::clone(self.rule_id),
             severity: self.severity,
             file: Arc::clone(file),
             span,

@@ -69,7 +69,7 @@ struct JsonLabel<'a> {
 
 #[derive(Serialize)]
 struct JsonFinding<'a> {
-    rule: &'static str,
+    rule: &'a str,
     severity: Severity,
     message: &'a str,
     path: &'a str,
