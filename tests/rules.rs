@@ -76,7 +76,7 @@ fn lint_alone(rule: &str, path: &Path) -> harden::LintResult {
         rule_params: params(path)
             .map(|p| vec![(rule.to_string(), p)])
             .unwrap_or_default(),
-        dockerfile_globs: Vec::new(),
+        ..LintOptions::default()
     };
     lint_paths(&options).expect("lint runs")
 }

@@ -413,7 +413,10 @@ spec:
             Target::Pod,
             serde_json::json!({
                 "condition": "pod.hostNetwork && object.spec.replicas + 1 == 4 && \
-                              pod.containers.exists(c, c.name == 'app')",
+                              type(object.spec.replicas) == int && \
+                              pod.containers.exists(c, c.name == 'app') && \
+                              pod.containers.filter(c, has(c.securityContext)) \
+                                 .map(c, c.name) == ['sidecar']",
                 "path": "hostNetwork",
                 "message": "{field} is {value}",
             }),
