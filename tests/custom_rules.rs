@@ -156,6 +156,7 @@ fn rules_table_lists_custom_rules() {
 fn broken_rule_files_are_errors_with_file_and_line() {
     for case in [
         "bad-cel",
+        "bad-cel-literal",
         "bad-param-type",
         "bad-yaml",
         "builtin-id",

@@ -73,6 +73,7 @@ pub fn build(target: Target, params: &serde_json::Value) -> Result<Box<dyn Check
     let param_error = |param: &str, message: String| BuildError {
         message,
         param: Some(param.to_string()),
+        position: None,
     };
     let variables: &[&str] = match target {
         Target::Object => &["object"],
@@ -85,13 +86,13 @@ pub fn build(target: Target, params: &serde_json::Value) -> Result<Box<dyn Check
                     other.as_str()
                 ),
                 param: None,
+                position: None,
             });
         }
     };
     let program = env().compile(&params.condition).map_err(|errors| {
-        let detail = errors
-            .errors
-            .first()
+        let first = errors.errors.first();
+        let detail = first
             .map(|e| {
                 format!(
                     "{} (line {}, column {} of the condition)",
@@ -99,7 +100,14 @@ pub fn build(target: Target, params: &serde_json::Value) -> Result<Box<dyn Check
                 )
             })
             .unwrap_or_else(|| errors.to_string());
-        param_error("condition", format!("invalid CEL condition: {detail}"))
+        let mut error = param_error("condition", format!("invalid CEL condition: {detail}"));
+        error.position = first.and_then(|e| {
+            Some((
+                usize::try_from(e.pos.0).ok()?,
+                usize::try_from(e.pos.1).ok()?,
+            ))
+        });
+        error
     })?;
     for name in ["object", "pod", "container"] {
         if !variables.contains(&name) && program.references().has_variable(name) {

@@ -74,6 +74,9 @@ pub use expression::{EvalError, ExpressionScratch};
 pub struct BuildError {
     pub message: String,
     pub param: Option<String>,
+    /// For a syntax error inside a text parameter (a CEL condition): the
+    /// 1-based line and column within that text.
+    pub position: Option<(usize, usize)>,
 }
 
 impl From<String> for BuildError {
@@ -81,6 +84,7 @@ impl From<String> for BuildError {
         BuildError {
             message,
             param: None,
+            position: None,
         }
     }
 }
@@ -573,6 +577,7 @@ pub fn parse<T: DeserializeOwned>(params: &serde_json::Value) -> Result<T, Build
         BuildError {
             message: format!("check parameters: {}", e.inner()),
             param: (path != ".").then_some(path),
+            position: None,
         }
     })
 }

@@ -76,7 +76,13 @@ pub fn compile(path: &str, text: &str) -> Result<Rule, String> {
                 segments.push("params".into());
                 segments.extend(error.param.iter().flat_map(|p| path_segments_of(p)));
             }
-            at(locate(root, &segments), &error.message)
+            let inside = error
+                .position
+                .and_then(|(line, column)| within_value(&file, root, &segments, line, column));
+            at(
+                inside.unwrap_or_else(|| locate(root, &segments)),
+                &error.message,
+            )
         },
     )?;
     let id_span = root.entry("id").map_or(root.span(), |(_, v)| v.span());
@@ -130,6 +136,33 @@ fn valid_id(id: &str) -> bool {
         && id
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// The place in the file of `line` and `column` (1-based) of a text value on
+/// `segments`, when that line of the text appears verbatim in the source (a
+/// plain or quoted one-line value, or a literal block); `None` otherwise.
+fn within_value(
+    file: &SourceFile,
+    root: NodeRef<'_>,
+    segments: &[String],
+    line: usize,
+    column: usize,
+) -> Option<Span> {
+    let node = segments
+        .iter()
+        .try_fold(root, |node, key| node.get(key))
+        .filter(|n| n.is_scalar())?;
+    let text = node.text()?;
+    let wanted = text.lines().nth(line.checked_sub(1)?)?;
+    let source = file.slice(node.span());
+    let start = source.find(wanted)?;
+    let within: usize = wanted
+        .chars()
+        .take(column.checked_sub(1)?)
+        .map(char::len_utf8)
+        .sum();
+    let offset = node.span().start + u32::try_from(start + within).ok()?;
+    Some(Span::empty(offset))
 }
 
 /// The keys and indices of a deserializer error's path.
