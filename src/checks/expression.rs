@@ -23,7 +23,7 @@ use serde::Deserialize;
 
 use super::{BuildError, Check, fill, nearest_span, parse};
 use crate::engine::{Cx, Target};
-use crate::k8s::Object;
+use crate::k8s::{Container, Object};
 use crate::source::Span;
 use crate::yaml::{NodeId, NodeRef, Scalar};
 
@@ -153,11 +153,14 @@ pub struct EvalError {
 }
 
 /// What expression rules share while they run on one object: its values,
-/// converted for CEL on first use (so never when no expression rule runs),
-/// and the evaluation errors met.
+/// each converted for CEL on first use (so never when no expression rule
+/// needs it) and then shared by every expression rule, and the evaluation
+/// errors met.
 #[derive(Default)]
 pub struct ExpressionScratch {
-    values: OnceCell<Values>,
+    object: OnceCell<Box<dyn Val>>,
+    pod: OnceCell<Option<Box<dyn Val>>>,
+    containers: OnceCell<HashMap<NodeId, Box<dyn Val>>>,
     errors: RefCell<Vec<EvalError>>,
 }
 
@@ -166,34 +169,30 @@ impl ExpressionScratch {
         std::mem::take(&mut *self.errors.borrow_mut())
     }
 
-    fn values(&self, object: &Object<'_>) -> &Values {
-        self.values.get_or_init(|| Values::of(object))
+    fn object(&self, object: &Object<'_>) -> &dyn Val {
+        self.object.get_or_init(|| to_cel(object.root)).as_ref()
+    }
+
+    fn pod(&self, object: &Object<'_>) -> Option<&dyn Val> {
+        self.pod
+            .get_or_init(|| object.pod_spec().map(|p| to_cel(p.spec)))
+            .as_deref()
+    }
+
+    fn container(&self, object: &Object<'_>, container: &Container<'_>) -> Option<&dyn Val> {
+        let containers = self.containers.get_or_init(|| {
+            object
+                .pod_spec()
+                .iter()
+                .flat_map(|p| p.containers())
+                .map(|c| (c.node.id(), to_cel(c.node)))
+                .collect()
+        });
+        containers.get(&container.node.id()).map(AsRef::as_ref)
     }
 
     fn error(&self, error: EvalError) {
         self.errors.borrow_mut().push(error);
-    }
-}
-
-/// An object converted for CEL, with its pod spec and containers.
-struct Values {
-    object: Box<dyn Val>,
-    pod: Option<Box<dyn Val>>,
-    containers: HashMap<NodeId, Box<dyn Val>>,
-}
-
-impl Values {
-    fn of(object: &Object<'_>) -> Values {
-        let pod = object.pod_spec();
-        Values {
-            object: to_cel(object.root),
-            pod: pod.map(|p| to_cel(p.spec)),
-            containers: pod
-                .iter()
-                .flat_map(|p| p.containers())
-                .map(|c| (c.node.id(), to_cel(c.node)))
-                .collect(),
-        }
     }
 }
 
@@ -293,9 +292,9 @@ impl Check for Expression {
         }
         let local;
         let values = match cx.scratch {
-            Some(scratch) => scratch.values(object),
+            Some(scratch) => scratch,
             None => {
-                local = Values::of(object);
+                local = ExpressionScratch::default();
                 &local
             }
         };
@@ -304,13 +303,13 @@ impl Check for Expression {
         match (self.target, pod) {
             (Target::Container, Some(pod)) => {
                 for container in pod.containers() {
-                    let Some(value) = values.containers.get(&container.node.id()) else {
+                    let Some(value) = values.container(object, &container) else {
                         continue;
                     };
                     let variables = Variables {
-                        object: values.object.as_ref(),
-                        pod: values.pod.as_deref(),
-                        container: Some(value.as_ref()),
+                        object: values.object(object),
+                        pod: values.pod(object),
+                        container: Some(value),
                     };
                     if !self.holds(cx, &variables, container.anchor_span()) {
                         continue;
@@ -332,8 +331,8 @@ impl Check for Expression {
             }
             _ => {
                 let variables = Variables {
-                    object: values.object.as_ref(),
-                    pod: values.pod.as_deref(),
+                    object: values.object(object),
+                    pod: values.pod(object),
                     container: None,
                 };
                 if !self.holds(cx, &variables, object_anchor) {
@@ -448,6 +447,23 @@ spec:
             found,
             ["docker.io/proxy:latest: container \"sidecar\" pulls docker.io/proxy:latest"]
         );
+    }
+
+    #[test]
+    fn values_are_converted_once_per_object_and_only_when_asked() {
+        let file = crate::source::SourceFile::new("t.yaml", DEPLOYMENT);
+        let parsed = crate::yaml::parse_stream(&file.text, &Default::default());
+        let object = Object::all_in(&parsed.documents[0])[0];
+        let scratch = ExpressionScratch::default();
+        assert!(scratch.object.get().is_none() && scratch.pod.get().is_none());
+        let first: *const dyn Val = scratch.object(&object);
+        let second: *const dyn Val = scratch.object(&object);
+        assert!(std::ptr::addr_eq(first, second));
+        assert!(
+            scratch.containers.get().is_none(),
+            "containers not asked for"
+        );
+        assert!(scratch.pod(&object).is_some());
     }
 
     #[test]
