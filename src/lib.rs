@@ -8,9 +8,11 @@
 
 pub mod checks;
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod dockerfile;
 pub mod engine;
+pub mod helm;
 pub mod k8s;
 pub mod report;
 pub mod source;
@@ -37,8 +39,28 @@ pub struct LintOptions {
     pub rule_params: Vec<(String, serde_json::Value)>,
     /// Glob patterns of extra Dockerfile names (`*.docker`, `docker/*.build`).
     pub dockerfile_globs: Vec<String>,
-    /// Folders of custom rule files, added to the built-in rules.
+    /// Directories of custom rule files.
     pub rules_dirs: Vec<PathBuf>,
+    /// How Helm charts are rendered.
+    pub helm: config::Helm,
+    /// Paths not to check.
+    pub exclude: Option<config::Exclude>,
+    /// Severity overrides, exceptions and the baseline.
+    pub filter: engine::Filter,
+    /// A file read from standard input, checked besides `paths`.
+    pub stdin: Option<StdinFile>,
+    /// When not empty, only findings in these files (or below these
+    /// directories) are reported; everything is still read, so rules that
+    /// look across files see the whole tree.
+    pub report_only: Vec<PathBuf>,
+}
+
+/// A file that does not come from disk: its name says its kind (manifest or
+/// Dockerfile) and is the path findings show.
+#[derive(Clone, Debug, Default)]
+pub struct StdinFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
 }
 
 /// The outcome of a lint run.
@@ -59,6 +81,10 @@ pub struct LintResult {
     /// What verbose output adds, sorted: expression rules that could not be
     /// evaluated on an object (they did not fire there).
     pub notes: Vec<String>,
+    /// Findings left out because a comment, annotation or exception covers them.
+    pub suppressed: usize,
+    /// Findings left out because the baseline holds them.
+    pub baselined: usize,
 }
 
 impl LintResult {
@@ -83,7 +109,7 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
         Some(cwd) => cwd.clone(),
         None => std::env::current_dir().map_err(|e| format!("current directory: {e}"))?,
     };
-    let paths = if options.paths.is_empty() {
+    let paths = if options.paths.is_empty() && options.stdin.is_none() {
         vec![PathBuf::from(".")]
     } else {
         options.paths.clone()
@@ -97,7 +123,10 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
     let globs = globs
         .build()
         .map_err(|e| format!("invalid Dockerfile globs: {e}"))?;
-    let discovered = discover::discover(&paths, &cwd, &globs);
+    let mut discovered = discover::discover(&paths, &cwd, &globs);
+    if let Some(exclude) = &options.exclude {
+        exclude.apply(&mut discovered, &cwd);
+    }
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(threads) = options.threads {
         builder = builder.num_threads(threads.max(1));
@@ -105,21 +134,42 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
     let pool = builder
         .build()
         .map_err(|e| format!("cannot start worker threads: {e}"))?;
-    let outcomes: Vec<engine::FileOutcome> = pool.install(|| {
+    let mut outcomes: Vec<engine::FileOutcome> = pool.install(|| {
         discovered
             .files
             .par_iter()
-            .map(|candidate| lint_candidate(candidate, registry, &enabled, &options.settings))
+            .map(|candidate| {
+                let source = engine::read_source(&candidate.path, &candidate.display);
+                lint_read(
+                    source,
+                    candidate.kind,
+                    registry,
+                    &enabled,
+                    &options.settings,
+                )
+            })
             .collect()
     });
+    if let Some(stdin) = &options.stdin {
+        outcomes.push(lint_stdin(
+            stdin,
+            &globs,
+            &cwd,
+            registry,
+            &enabled,
+            &options.settings,
+        ));
+    }
     let mut findings = Vec::new();
     let mut facts = engine::Facts::default();
     let mut records: Vec<Vec<checks::Record>> = registry.rules.iter().map(|_| Vec::new()).collect();
     let mut files = Vec::with_capacity(outcomes.len() + discovered.skipped.len());
     let mut notes = Vec::new();
+    let mut suppressions = Vec::new();
     for outcome in outcomes {
         notes.extend(outcome.notes);
         findings.extend(outcome.findings);
+        suppressions.extend(outcome.suppressions);
         facts.extend(outcome.facts);
         for (rule, record) in outcome.records {
             records[rule].push(record);
@@ -139,6 +189,27 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
         }
     }
     findings.retain(|f| !f.unless.as_ref().is_some_and(|c| facts.holds(c)));
+    let roots: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| engine::suppress::normalize(&cwd.join(p)))
+        .collect();
+    let run = engine::suppress::Run {
+        registry,
+        enabled: &enabled,
+        cwd: &cwd,
+        roots: &roots,
+        today: engine::suppress::Date::today(),
+    };
+    let before = findings.len();
+    let unused = engine::suppress::apply(
+        &mut findings,
+        &suppressions,
+        &options.filter.exceptions,
+        &run,
+    );
+    let suppressed = before - findings.len();
+    findings.extend(unused);
+    options.filter.override_severity(registry, &mut findings);
     files.extend(
         discovered
             .skipped
@@ -146,8 +217,33 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
             .map(|s| (s.display, FileStatus::Skipped(s.reason))),
     );
     files.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut focus: Vec<String> = options
+        .report_only
+        .iter()
+        .map(|p| discover::focus_path(p, &cwd))
+        .collect();
+    if !discovered.focus.is_empty() {
+        focus.extend(discovered.focus);
+        // Standard input is named on the command line too.
+        if let Some(stdin) = &options.stdin {
+            focus.push(
+                stdin
+                    .name
+                    .strip_prefix("./")
+                    .unwrap_or(&stdin.name)
+                    .to_string(),
+            );
+        }
+    }
+    if !focus.is_empty() {
+        findings.retain(|f| in_focus(&f.file.path, &focus));
+    }
     sort_findings(&mut findings);
     notes.sort();
+    let baselined = match &options.filter.baseline {
+        Some(baseline) => baseline.filter(&mut findings),
+        None => 0,
+    };
     Ok(LintResult {
         registry: Arc::clone(&shared),
         findings,
@@ -156,17 +252,66 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
         root: cwd,
         errors: discovered.errors,
         notes,
+        suppressed,
+        baselined,
     })
 }
 
-fn lint_candidate(
-    candidate: &discover::Candidate,
+/// Lints the file read from standard input, as the kind its name says. A
+/// name inside a Helm chart is a chart file, which only the chart's
+/// rendering can check: it is skipped.
+fn lint_stdin(
+    stdin: &StdinFile,
+    globs: &globset::GlobSet,
+    cwd: &std::path::Path,
     registry: &engine::Registry,
     enabled: &[bool],
     settings: &Settings,
 ) -> engine::FileOutcome {
-    match engine::read_source(&candidate.path, &candidate.display) {
-        Ok(file) => match candidate.kind {
+    let display = stdin.name.strip_prefix("./").unwrap_or(&stdin.name);
+    if display != "-" && discover::chart_root(&cwd.join(display), cwd).is_some() {
+        return engine::FileOutcome {
+            path: display.to_string(),
+            status: FileStatus::Skipped(
+                "file of a Helm chart (chart rendering is not part of this version)".into(),
+            ),
+            findings: Vec::new(),
+            facts: engine::Facts::default(),
+            records: Vec::new(),
+            suppressions: Vec::new(),
+            notes: Vec::new(),
+        };
+    }
+    let name = display.rsplit(['/', '\\']).next().unwrap_or(display);
+    let kind = if globs.is_match(name) || globs.is_match(display) {
+        discover::FileKind::Dockerfile
+    } else {
+        discover::classify(name)
+    };
+    let source = engine::source_from_bytes(stdin.bytes.clone(), display);
+    lint_read(source, kind, registry, enabled, settings)
+}
+
+/// Whether a finding's path is one of the focus paths or lies below one.
+fn in_focus(path: &str, focus: &[String]) -> bool {
+    focus.iter().any(|f| {
+        f == "."
+            || path == f
+            || path
+                .strip_prefix(f.as_str())
+                .is_some_and(|r| r.starts_with('/'))
+    })
+}
+
+fn lint_read(
+    source: Result<std::sync::Arc<source::SourceFile>, engine::Unreadable>,
+    kind: discover::FileKind,
+    registry: &engine::Registry,
+    enabled: &[bool],
+    settings: &Settings,
+) -> engine::FileOutcome {
+    match source {
+        Ok(file) => match kind {
             discover::FileKind::Dockerfile => {
                 engine::lint_dockerfile(&file, registry, enabled, settings)
             }
@@ -186,12 +331,13 @@ fn lint_candidate(
                 ));
             }
             engine::FileOutcome {
-                path: candidate.display.clone(),
+                path: unreadable.file.path.clone(),
                 status: FileStatus::Invalid,
                 findings,
                 facts: engine::Facts::default(),
                 records: Vec::new(),
                 notes: Vec::new(),
+                suppressions: Vec::new(),
             }
         }
     }

@@ -1,9 +1,7 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = match harden::cli::Cli::try_parse() {
+    let cli = match harden::cli::parse() {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();

@@ -127,10 +127,9 @@ fn oversized_files_are_reported_not_read() {
     file.set_len(harden::engine::MAX_FILE_BYTES + 1).unwrap();
     let result = lint(dir.path(), &["."]);
     assert_eq!(result.findings.len(), 1);
-    assert!(
-        result.findings[0]
-            .message
-            .contains("larger than the 32 MiB limit")
+    assert_eq!(
+        result.findings[0].message,
+        "file is larger than 32 MiB; not read (limit `max-file-size`)"
     );
 }
 

@@ -99,6 +99,13 @@ fn fixture_sarif_is_valid_and_github_ready() {
             assert!(rule[field]["text"].as_str().is_some_and(|t| !t.is_empty()));
         }
         assert!(rule["help"]["markdown"].is_string());
+        assert_eq!(
+            rule["helpUri"],
+            format!(
+                "https://github.com/harden-dev/harden/blob/main/docs/rules/{}.md",
+                rule["id"].as_str().unwrap()
+            )
+        );
         assert!(rule["properties"]["tags"].is_array());
         if let Some(score) = rule["properties"]["security-severity"].as_str() {
             let score: f64 = score.parse().unwrap();

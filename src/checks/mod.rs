@@ -15,6 +15,7 @@ mod rbac;
 mod relations;
 mod reliability;
 mod resources;
+mod schema;
 mod secrets;
 mod security_context;
 mod service_account;
@@ -436,6 +437,7 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
         Ok(Box::new(hardening::SandboxedRuntimeClass::new(parse(p)?)))
     }),
     ("scc-privileged", |p| no_params(p, rbac::SccPrivileged)),
+    ("schema-valid", |p| no_params(p, schema::SchemaValid)),
     ("seccomp-profile", |p| {
         Ok(Box::new(security_context::SeccompProfileRequired::new(
             parse(p)?,

@@ -190,6 +190,21 @@ pub struct DefaultNamespaceParams {
     missing_is_default: bool,
 }
 
+/// Objects that Kubernetes itself keeps in every cluster's `default`
+/// namespace: a manifest of them (an export of a cluster) is not a choice to
+/// fix.
+fn is_builtin_of_default(object: &Object<'_>) -> bool {
+    matches!(
+        (object.kind, object.name),
+        ("ServiceAccount", Some("default"))
+            | (
+                "Service" | "Endpoints" | "EndpointSlice",
+                Some("kubernetes")
+            )
+            | ("ConfigMap", Some("kube-root-ca.crt"))
+    )
+}
+
 /// `default-namespace`: objects placed in the `default` namespace.
 pub struct DefaultNamespace {
     params: DefaultNamespaceParams,
@@ -203,7 +218,7 @@ impl DefaultNamespace {
 
 impl Check for DefaultNamespace {
     fn check(&self, cx: &mut Cx<'_>, object: &Object<'_>) {
-        if is_cluster_scoped(object.api_version, object.kind) {
+        if is_cluster_scoped(object.api_version, object.kind) || is_builtin_of_default(object) {
             return;
         }
         let display = object.display_name();

@@ -1,15 +1,21 @@
 //! The command line: arguments, commands and the exit status.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
+use crate::config;
 use crate::engine::{self, FileStatus, KubeVersion, Selection, Settings, Severity};
 use crate::report::{Format, Report};
 use crate::{LintOptions, lint_paths};
+
+mod outputs;
+mod stdin;
+
+pub use outputs::Destination;
 
 /// Finds security-hardening mistakes in Kubernetes manifests, Helm charts and
 /// Dockerfiles, offline, and points at the line to change.
@@ -23,7 +29,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check files and directories (the current directory by default).
-    Lint(LintArgs),
+    Lint(Box<LintArgs>),
     /// List the rules.
     Rules(RulesArgs),
     /// Print a rule's documentation.
@@ -33,6 +39,15 @@ pub enum Command {
         #[command(flatten)]
         custom: CustomRulesArgs,
     },
+    /// Write a commented starter .harden.yaml.
+    Init {
+        /// The directory to write it in.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Print the JSON Schema of .harden.yaml.
+    #[command(hide = true)]
+    ConfigSchema,
 }
 
 #[derive(Debug, Args)]
@@ -44,18 +59,25 @@ pub struct CustomRulesArgs {
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// Files or directories to check.
+    /// Files or directories to check; `-` reads one file from standard input.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Output format [default: github when GITHUB_ACTIONS=true, else human].
+    /// Output format, repeatable [default: github when GITHUB_ACTIONS=true, else human].
     #[arg(long, value_enum)]
-    pub format: Option<Format>,
-    /// Write the report to FILE instead of standard output.
+    pub format: Vec<Format>,
+    /// Write the report of the --format just before this option to FILE.
     #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Findings at or above this severity make the exit status 1.
-    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_severity)]
-    pub fail_on: Severity,
+    pub output: Vec<PathBuf>,
+    /// The name of the file read from standard input with `-`: its kind
+    /// (manifest or Dockerfile) and the path findings show.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+    /// Command-line positions of each --format and --output (filled by `parse`).
+    #[arg(skip)]
+    pub positions: Positions,
+    /// Findings at or above this severity make the exit status 1 [default: low].
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
     /// Exit 0 even when there are findings.
     #[arg(long)]
     pub exit_zero: bool,
@@ -68,9 +90,9 @@ pub struct LintArgs {
     /// Do not run these rules (ids or tags).
     #[arg(long, value_delimiter = ',', value_name = "RULE|TAG")]
     pub ignore: Vec<String>,
-    /// Kubernetes version whose rules apply (e.g. 1.30).
-    #[arg(long, value_name = "VERSION", value_parser = parse_kube_version, default_value = "1.37")]
-    pub kube_version: KubeVersion,
+    /// Kubernetes version whose rules apply (e.g. 1.30) [default: 1.37].
+    #[arg(long, value_name = "VERSION", value_parser = parse_kube_version)]
+    pub kube_version: Option<KubeVersion>,
     /// Also treat files matching this glob as Dockerfiles (repeatable), e.g. `*.docker`.
     #[arg(long, value_name = "GLOB")]
     pub dockerfile_glob: Vec<String>,
@@ -89,6 +111,50 @@ pub struct LintArgs {
     /// Print findings only, no summary.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Read this configuration file instead of looking for .harden.yaml.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+    /// Ignore every configuration file.
+    #[arg(long)]
+    pub isolated: bool,
+    /// After the findings, print how many each rule reported.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Report only findings that this baseline file does not hold.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Write the current findings to a baseline file, and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+}
+
+/// Where `--format` and `--output` stood on the command line, so that each
+/// output is paired with the format before it.
+#[derive(Clone, Debug, Default)]
+pub struct Positions {
+    pub formats: Vec<usize>,
+    pub outputs: Vec<usize>,
+}
+
+/// Parses the command line, keeping the order of `--format` and `--output`.
+pub fn parse() -> Result<Cli, clap::Error> {
+    parse_from(std::env::args_os())
+}
+
+pub fn parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let matches = Cli::command().try_get_matches_from(args)?;
+    let mut cli = Cli::from_arg_matches(&matches)?;
+    if let (Command::Lint(args), Some(("lint", sub))) = (&mut cli.command, matches.subcommand()) {
+        args.positions = Positions {
+            formats: sub.indices_of("format").into_iter().flatten().collect(),
+            outputs: sub.indices_of("output").into_iter().flatten().collect(),
+        };
+    }
+    Ok(cli)
 }
 
 #[derive(Debug, Args)]
@@ -142,9 +208,19 @@ impl From<ExitStatus> for ExitCode {
 
 pub fn run(cli: Cli) -> ExitStatus {
     let result = match cli.command {
-        Command::Lint(args) => lint(args),
+        Command::Lint(args) => lint(*args),
         Command::Rules(args) => rules(args),
         Command::Explain { rule, custom } => explain(&rule, &custom),
+        Command::Init { dir } => init(&dir),
+        Command::ConfigSchema => {
+            let mut text =
+                serde_json::to_string_pretty(&config::schema::json_schema()).unwrap_or_default();
+            text.push('\n');
+            std::io::stdout()
+                .lock()
+                .write_all(text.as_bytes())
+                .map(|()| ExitStatus::Success)
+        }
     };
     match result {
         Ok(status) => status,
@@ -162,43 +238,66 @@ fn usage_error(message: impl std::fmt::Display) -> std::io::Result<ExitStatus> {
 }
 
 fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
-    let format = args.format.unwrap_or_else(|| {
-        if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
-            Format::Github
-        } else {
-            Format::Human
-        }
-    });
-    let options = LintOptions {
-        paths: args.paths.clone(),
-        cwd: None,
-        selection: Selection {
-            select: args.select.clone(),
-            extend_select: args.extend_select.clone(),
-            ignore: args.ignore.clone(),
-        },
-        settings: Settings {
-            kube_version: args.kube_version,
-        },
-        threads: args.threads,
-        rule_params: Vec::new(),
-        dockerfile_globs: args.dockerfile_glob.clone(),
-        rules_dirs: args.custom.rules_dirs.clone(),
+    let default = if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+        Format::Github
+    } else {
+        Format::Human
     };
+    let destinations = match outputs::pair(
+        &positioned(&args.positions.formats, &args.format, 0),
+        &positioned(&args.positions.outputs, &args.output, 1),
+        default,
+    ) {
+        Ok(destinations) => destinations,
+        Err(message) => return usage_error(message),
+    };
+    let (paths, stdin) = match stdin::take(&args.paths, args.stdin_filename.as_deref()) {
+        Ok(taken) => taken,
+        Err(message) => return usage_error(message),
+    };
+    let cwd = std::env::current_dir()?;
+    let (mut options, fail_on) = match options(&args, paths, &cwd) {
+        Ok(found) => found,
+        Err(messages) => {
+            for message in messages {
+                eprintln!("harden: error: {message}");
+            }
+            return Ok(ExitStatus::Error);
+        }
+    };
+    options.stdin = stdin;
     let result = match lint_paths(&options) {
         Ok(result) => result,
         Err(message) => return usage_error(message),
     };
+    if let Some(path) = &args.write_baseline {
+        if !result.errors.is_empty() {
+            for error in &result.errors {
+                eprintln!("harden: error: {error}");
+            }
+            return Ok(ExitStatus::Error);
+        }
+        std::fs::write(path, engine::Baseline::render(&result.findings)).map_err(|e| {
+            std::io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
+        })?;
+        if !args.quiet {
+            eprintln!(
+                "harden: wrote {} findings to the baseline {}",
+                result.findings.len(),
+                path.display()
+            );
+        }
+        return Ok(ExitStatus::Success);
+    }
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            args.output.is_none()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 && std::io::stdout().is_terminal()
         }
     };
-    let report = Report {
+    let mut report = Report {
         registry: &result.registry,
         enabled: &result.enabled,
         findings: &result.findings,
@@ -209,6 +308,24 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
     };
     if args.verbose {
         let mut stderr = std::io::stderr().lock();
+        let count = |n: usize| match n {
+            1 => "1 finding".to_string(),
+            n => format!("{n} findings"),
+        };
+        if result.suppressed > 0 {
+            writeln!(
+                stderr,
+                "harden: {} left out: comments, annotations or exceptions cover them",
+                count(result.suppressed)
+            )?;
+        }
+        if result.baselined > 0 {
+            writeln!(
+                stderr,
+                "harden: {} left out: the baseline holds them",
+                count(result.baselined)
+            )?;
+        }
         for (path, status) in &result.files {
             if let FileStatus::Skipped(reason) = status {
                 writeln!(stderr, "harden: skipped {path}: {reason}")?;
@@ -220,19 +337,35 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
             writeln!(stderr, "harden: note: {note}")?;
         }
     }
-    match &args.output {
-        Some(path) => {
-            let file = std::fs::File::create(path).map_err(|e| {
-                std::io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
-            })?;
-            let mut out = std::io::BufWriter::new(file);
-            report.write(format, &mut out)?;
-            out.flush()?;
+    for destination in &destinations {
+        match &destination.file {
+            Some(path) => {
+                let file = std::fs::File::create(path).map_err(|e| {
+                    std::io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
+                })?;
+                let mut out = std::io::BufWriter::new(file);
+                report.color = args.color == ColorChoice::Always;
+                report.write(destination.format, &mut out)?;
+                out.flush()?;
+            }
+            None => {
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                report.color = color;
+                report.write(destination.format, &mut out)?;
+                out.flush()?;
+            }
         }
-        None => {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            report.write(format, &mut out)?;
-            out.flush()?;
+    }
+    if args.statistics {
+        let table = crate::report::statistics(&result.registry, &result.findings);
+        // A machine-readable report on standard output stays one document.
+        let machine = destinations.iter().any(|d| {
+            d.file.is_none() && matches!(d.format, Format::Json | Format::Sarif | Format::Junit)
+        });
+        if machine {
+            std::io::stderr().lock().write_all(table.as_bytes())?;
+        } else {
+            std::io::stdout().lock().write_all(table.as_bytes())?;
         }
     }
     for error in &result.errors {
@@ -241,7 +374,7 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
     if !result.errors.is_empty() {
         return Ok(ExitStatus::Error);
     }
-    let failing = result.findings.iter().any(|f| f.severity >= args.fail_on);
+    let failing = result.findings.iter().any(|f| f.severity >= fail_on);
     Ok(if failing && !args.exit_zero {
         ExitStatus::Failure
     } else {
@@ -252,6 +385,111 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
 /// The built-in rules and those of `--rules-dir`.
 fn load_registry(custom: &CustomRulesArgs) -> Result<Arc<engine::Registry>, String> {
     engine::Registry::for_run(&custom.rules_dirs, &[])
+}
+
+/// The options of a run: the configuration file's, overridden by the flags.
+/// Errors are complete messages (with file, line and column for the file).
+fn options(
+    args: &LintArgs,
+    paths: Vec<PathBuf>,
+    cwd: &Path,
+) -> Result<(LintOptions, Severity), Vec<String>> {
+    let registry = engine::registry();
+    let path = match (&args.config, args.isolated) {
+        (Some(path), _) => Some(path.clone()),
+        (None, false) => config::discover(cwd),
+        (None, true) => None,
+    };
+    let config = match &path {
+        Some(path) => Some(config::load(path, cwd, registry).map_err(|e| e.messages)?),
+        None => None,
+    };
+    if let Some(config) = &config
+        && args.verbose
+    {
+        eprintln!("harden: configuration {}", config.file.path);
+    }
+    let mut options = LintOptions {
+        paths,
+        dockerfile_globs: args.dockerfile_glob.clone(),
+        threads: args.threads,
+        ..LintOptions::default()
+    };
+    let mut kube_version = None;
+    let mut fail_on = None;
+    if let Some(config) = config {
+        // A rule named on the command line runs even if the file ignores it.
+        let named = |n: &String| args.select.contains(n) || args.extend_select.contains(n);
+        options.selection = Selection {
+            select: config.select.unwrap_or_default(),
+            extend_select: config.extend_select,
+            ignore: config.ignore.into_iter().filter(|n| !named(n)).collect(),
+        };
+        options.rule_params = config.rule_params;
+        options.rules_dirs = config.rules_dirs;
+        options.helm = config.helm;
+        options.exclude = config.exclude;
+        options.filter.severity = config.severity;
+        options.filter.exceptions = config.exceptions;
+        kube_version = config.kube_version;
+        fail_on = config.fail_on;
+    }
+    options
+        .rules_dirs
+        .extend(args.custom.rules_dirs.iter().cloned());
+    if !args.select.is_empty() {
+        options.selection.select = args.select.clone();
+    }
+    options
+        .selection
+        .extend_select
+        .extend(args.extend_select.iter().cloned());
+    options.selection.ignore.extend(args.ignore.iter().cloned());
+    options.settings = Settings {
+        kube_version: args
+            .kube_version
+            .or(kube_version)
+            .unwrap_or(KubeVersion::LATEST),
+    };
+    if let Some(path) = &args.baseline {
+        options.filter.baseline = Some(engine::Baseline::read(path).map_err(|e| vec![e])?);
+    }
+    Ok((options, args.fail_on.or(fail_on).unwrap_or(Severity::Low)))
+}
+
+fn init(dir: &Path) -> std::io::Result<ExitStatus> {
+    if let Some(existing) = config::FILE_NAMES
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|p| p.exists())
+    {
+        return usage_error(format!(
+            "{} already exists; not overwriting it",
+            crate::discover::display_path(&existing, Path::new("."))
+        ));
+    }
+    let path = dir.join(config::FILE_NAMES[0]);
+    std::fs::write(&path, config::STARTER).map_err(|e| {
+        std::io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
+    })?;
+    println!(
+        "harden: wrote {}",
+        crate::discover::display_path(&path, Path::new("."))
+    );
+    Ok(ExitStatus::Success)
+}
+
+/// Values of a repeated option with their command-line positions. Without
+/// positions (a `Cli` built by hand) the n-th output follows the n-th format.
+fn positioned<T: Clone>(positions: &[usize], values: &[T], offset: usize) -> Vec<(usize, T)> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, value)| {
+            let position = positions.get(i).copied().unwrap_or(2 * i + offset);
+            (position, value.clone())
+        })
+        .collect()
 }
 
 fn rules(args: RulesArgs) -> std::io::Result<ExitStatus> {

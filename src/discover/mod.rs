@@ -30,6 +30,10 @@ pub struct Discovered {
     pub skipped: Vec<Skipped>,
     /// Paths that could not be walked (a missing path, an unreadable directory).
     pub errors: Vec<String>,
+    /// When a path named on the command line lies inside a Helm chart, the
+    /// whole chart is walked instead, and only findings in the named paths
+    /// (display form, files or directories) are to be reported. Empty otherwise.
+    pub focus: Vec<String>,
 }
 
 /// What a file name says about its content.
@@ -80,16 +84,37 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, dockerfiles: &globset::GlobSet) -
             classify(name)
         }
     };
-    let mut found: BTreeMap<String, (PathBuf, FileKind)> = BTreeMap::new();
+    // Keyed by the printed path and the real one: two names that are not
+    // UTF-8 may print the same, and both are checked.
+    let mut found: BTreeMap<(String, PathBuf), FileKind> = BTreeMap::new();
     let mut seen = BTreeSet::new();
     let mut charts = BTreeSet::new();
     let mut kustomizations = Vec::new();
+    let mut roots: Vec<PathBuf> = Vec::with_capacity(paths.len());
+    let mut named = Vec::with_capacity(paths.len());
+    let mut widened = false;
     for root in paths {
         let absolute = if root.is_absolute() {
             root.clone()
         } else {
             cwd.join(root)
         };
+        named.push(focus_path(&absolute, cwd));
+        let root = match chart_root(&absolute, cwd) {
+            Some(chart) if normalize(&chart) != normalize(&absolute) => {
+                widened = true;
+                chart
+            }
+            _ => absolute,
+        };
+        if !roots.contains(&root) {
+            roots.push(root);
+        }
+    }
+    if widened {
+        out.focus = named;
+    }
+    for absolute in roots {
         let metadata = match std::fs::metadata(&absolute) {
             Ok(m) => m,
             Err(e) => {
@@ -110,7 +135,7 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, dockerfiles: &globset::GlobSet) -
                 _ => FileKind::Manifest,
             };
             if seen.insert(key) {
-                found.insert(display_path(&absolute, cwd), (absolute, kind));
+                found.insert((display_path(&absolute, cwd), absolute), kind);
             }
             continue;
         }
@@ -174,7 +199,7 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, dockerfiles: &globset::GlobSet) -
             match classify(&name, &display) {
                 kind @ (FileKind::Manifest | FileKind::Dockerfile) => {
                     if seen.insert(canonical(path)) {
-                        found.insert(display, (path.to_path_buf(), kind));
+                        found.insert((display, path.to_path_buf()), kind);
                     }
                 }
                 FileKind::Other => {}
@@ -195,7 +220,7 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, dockerfiles: &globset::GlobSet) -
                 .map(move |p| (p, k.clone()))
         })
         .collect();
-    for (display, (path, kind)) in found {
+    for ((display, path), kind) in found {
         if charts.iter().any(|chart| path.starts_with(chart)) {
             continue;
         }
@@ -216,7 +241,44 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, dockerfiles: &globset::GlobSet) -
         });
     }
     out.skipped.sort_by(|a, b| a.display.cmp(&b.display));
+    // A special file named on the command line and met by the walk too.
+    out.skipped.dedup();
     out
+}
+
+/// A path named on the command line as a focus entry: its display form, or
+/// `.` for the working directory itself.
+pub fn focus_path(path: &Path, cwd: &Path) -> String {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
+    };
+    if normalize(&absolute) == normalize(cwd) {
+        ".".to_string()
+    } else {
+        display_path(&normalize(&absolute), &normalize(cwd))
+    }
+}
+
+/// The chart a path belongs to: the nearest directory at or above it that
+/// holds a `Chart.yaml`, or, for a subchart under `charts/`, the chart that
+/// renders it. The search stops at `cwd` when the path lies below it.
+pub fn chart_root(path: &Path, cwd: &Path) -> Option<PathBuf> {
+    let start = if path.is_dir() { path } else { path.parent()? };
+    let inside = start.starts_with(cwd);
+    let mut chart = start
+        .ancestors()
+        .take_while(|dir| !inside || dir.starts_with(cwd))
+        .find(|dir| dir.join("Chart.yaml").is_file())?;
+    while let Some(charts) = chart
+        .parent()
+        .filter(|p| p.file_name() == Some("charts".as_ref()))
+        && let Some(parent) = charts.parent().filter(|p| p.join("Chart.yaml").is_file())
+    {
+        chart = parent;
+    }
+    Some(chart.to_path_buf())
 }
 
 fn canonical(path: &Path) -> PathBuf {

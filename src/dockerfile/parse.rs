@@ -137,6 +137,7 @@ fn comment(line: Line) -> Comment {
 /// file, before any blank line, comment or instruction.
 fn read_directives(lines: &[Line], file: &mut Dockerfile) -> usize {
     let mut index = 0;
+    let mut seen: Vec<String> = Vec::new();
     while let Some(line) = lines.get(index) {
         let Some(body) = line.text.trim_start().strip_prefix('#') else {
             break;
@@ -146,6 +147,17 @@ fn read_directives(lines: &[Line], file: &mut Dockerfile) -> usize {
         };
         let name = name.trim().to_ascii_lowercase();
         let value = value.trim();
+        if matches!(name.as_str(), "escape" | "syntax" | "check") && seen.contains(&name) {
+            // BuildKit refuses a repeated directive; the first one stands.
+            file.errors.push(ParseError {
+                message: format!("the `{name}` directive is given twice; the first one applies"),
+                span: Span::new(line.start, line.start + line.text.len() as u32),
+            });
+            file.comments.push(comment(*line));
+            index += 1;
+            continue;
+        }
+        seen.push(name.clone());
         match name.as_str() {
             "escape" => match value {
                 "`" => file.escape = '`',
@@ -298,17 +310,18 @@ fn instruction(joined: &Joined, errors: &mut Vec<ParseError>) -> Option<Instruct
 fn slice(joined: &Joined, start: usize, end: usize) -> Joined {
     let mut out = Joined::default();
     let mut at = start;
+    // The first piece that starts after `at`; found once, so a line continued
+    // a hundred thousand times costs linear time.
+    let mut next = joined.pieces.partition_point(|&(p, _)| p as usize <= at);
     while at < end {
         // Copy up to the next piece boundary so each piece keeps its offset.
         let boundary = joined
             .pieces
-            .iter()
-            .map(|&(p, _)| p as usize)
-            .find(|&p| p > at)
-            .unwrap_or(end)
-            .min(end);
+            .get(next)
+            .map_or(end, |&(p, _)| (p as usize).min(end));
         out.push(&joined.text[at..boundary], joined.source_offset(at as u32));
         at = boundary;
+        next += 1;
     }
     out
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::finding::{Cx, Finding, Settings};
 use super::run::{FileOutcome, FileStatus, input_finding};
+use super::suppress::{self, Suppression};
 use super::{Facts, Registry, Target};
 use crate::dockerfile::{self, Dockerfile};
 use crate::source::SourceFile;
@@ -51,6 +52,7 @@ pub fn lint_dockerfile(
     }
     let pragmas = Pragmas::read(&parsed);
     findings.retain(|f| !pragmas.suppresses(&parsed, registry, f));
+    let suppressions = harden_pragmas(file, &parsed);
     let status = if parsed.instructions.is_empty() && !parsed.errors.is_empty() {
         FileStatus::Invalid
     } else {
@@ -65,13 +67,38 @@ pub fn lint_dockerfile(
         facts: Facts::default(),
         records: Vec::new(),
         notes: Vec::new(),
+        suppressions,
     }
 }
 
-/// Inline suppressions: `# harden:ignore rule[,rule] [-- reason]` and
-/// hadolint's `# hadolint ignore=DL3008,DL3009` apply to the next
-/// instruction; `# hadolint global ignore=…` to the whole file. hadolint
-/// codes reach harden rules through their `equivalents`.
+/// `# harden:ignore rule[,rule] [-- reason]` covers the next instruction.
+/// These go through the shared suppression mechanism, so that one that
+/// matches nothing is reported.
+fn harden_pragmas(file: &Arc<SourceFile>, parsed: &Dockerfile) -> Vec<Suppression> {
+    parsed
+        .comments
+        .iter()
+        .filter_map(|comment| {
+            let directive = suppress::parse_directive(&comment.text)?;
+            let scope = parsed
+                .instructions
+                .iter()
+                .find(|i| i.span.start > comment.span.end)
+                .map_or(suppress::Scope::Nothing, |i| suppress::Scope::Range(i.span));
+            Some(Suppression {
+                file: Arc::clone(file),
+                at: comment.span,
+                tool: suppress::Tool::Harden,
+                names: directive.names,
+                scope,
+            })
+        })
+        .collect()
+}
+
+/// hadolint's inline suppressions: `# hadolint ignore=DL3008,DL3009` applies
+/// to the next instruction, `# hadolint global ignore=…` to the whole file.
+/// hadolint codes reach harden rules through their `equivalents`.
 struct Pragmas {
     /// (instruction index, names) for next-instruction pragmas.
     next: Vec<(usize, Vec<String>)>,
@@ -84,9 +111,7 @@ impl Pragmas {
         let mut global = Vec::new();
         for comment in &file.comments {
             let body = comment.text.trim_start_matches('#').trim();
-            let (names, is_global) = if let Some(rest) = body.strip_prefix("harden:ignore") {
-                (names(rest.split(" -- ").next().unwrap_or("")), false)
-            } else if let Some(rest) = body.strip_prefix("hadolint") {
+            let (names, is_global) = if let Some(rest) = body.strip_prefix("hadolint") {
                 let rest = rest.trim();
                 let (rest, is_global) = match rest.strip_prefix("global") {
                     Some(r) => (r.trim(), true),

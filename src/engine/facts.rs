@@ -23,14 +23,12 @@ pub struct ServiceAccountRef {
 }
 
 impl ServiceAccountRef {
-    /// The same account, reading a missing namespace as "wherever the
-    /// manifest is applied", which may be the other's.
+    /// The same account. A withdrawal needs proof, so namespaces must agree
+    /// as written: a manifest without a namespace matches only an account
+    /// without one (applied together, they land in the same namespace), never
+    /// an account pinned to some namespace the pod may not be applied to.
     fn same(&self, other: &ServiceAccountRef) -> bool {
-        self.name == other.name
-            && match (&self.namespace, &other.namespace) {
-                (Some(a), Some(b)) => a == b,
-                _ => true,
-            }
+        self.name == other.name && self.namespace == other.namespace
     }
 }
 

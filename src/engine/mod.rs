@@ -1,5 +1,6 @@
 //! Rules, the registry that holds them, findings, and running checks.
 
+mod baseline;
 mod dockerfile;
 mod facts;
 mod finding;
@@ -7,16 +8,19 @@ mod rule;
 mod rule_file;
 mod run;
 mod selection;
+pub mod suppress;
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
+pub use baseline::Baseline;
 pub use dockerfile::lint_dockerfile;
 pub use facts::{Facts, ServiceAccountRef, Unless};
 pub use finding::{Cx, Finding, KubeVersion, Label, SetCx, Settings};
 pub use rule::{CheckSpec, Docs, RuleSpec, Severity, Target};
 pub use run::{
     FileOutcome, FileStatus, MAX_FILE_BYTES, Unreadable, input_finding, lint_source, read_source,
+    source_from_bytes,
 };
 pub use selection::Selection;
 
@@ -24,6 +28,31 @@ use crate::checks::{self, Check};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/rules.rs"));
+}
+
+/// What happens to findings once every file is checked: severity overrides,
+/// configured exceptions and the baseline. Inline comments and annotations
+/// come from the files themselves.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// Severity by rule id, replacing the rule's own.
+    pub severity: Vec<(String, Severity)>,
+    pub exceptions: Vec<suppress::Exception>,
+    /// Only findings this baseline does not hold are reported.
+    pub baseline: Option<Baseline>,
+}
+
+impl Filter {
+    /// Gives findings the severity the configuration sets for their rule.
+    pub fn override_severity(&self, registry: &Registry, findings: &mut [Finding]) {
+        for (id, severity) in &self.severity {
+            if let Some(rule) = registry.index_of(id) {
+                for finding in findings.iter_mut().filter(|f| f.rule == rule) {
+                    finding.severity = *severity;
+                }
+            }
+        }
+    }
 }
 
 /// A rule: its metadata and its compiled check.

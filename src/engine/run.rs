@@ -37,6 +37,8 @@ pub struct FileOutcome {
     pub records: Vec<(usize, crate::checks::Record)>,
     /// Things verbose output tells (expression rules that could not be evaluated).
     pub notes: Vec<String>,
+    /// Inline comments and annotations, applied once every finding is known.
+    pub suppressions: Vec<super::suppress::Suppression>,
 }
 
 /// Why a file could not be turned into text.
@@ -56,7 +58,7 @@ pub fn read_source(path: &Path, display: &str) -> Result<Arc<SourceFile>, Unread
     };
     let too_large = || {
         format!(
-            "file is larger than the {} MiB limit; not read",
+            "file is larger than {} MiB; not read (limit `max-file-size`)",
             MAX_FILE_BYTES / (1024 * 1024)
         )
     };
@@ -69,8 +71,23 @@ pub fn read_source(path: &Path, display: &str) -> Result<Arc<SourceFile>, Unread
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| unreadable(String::new(), 0, format!("cannot read file: {e}")))?;
+    source_from_bytes(bytes, display)
+}
+
+/// Turns bytes read elsewhere (standard input) into a source file, with the
+/// same size limit and decoding as files on disk.
+pub fn source_from_bytes(bytes: Vec<u8>, display: &str) -> Result<Arc<SourceFile>, Unreadable> {
+    let unreadable = |text: String, offset: u32, message: String| Unreadable {
+        file: Arc::new(SourceFile::new(display, text)),
+        offset,
+        message,
+    };
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(unreadable(String::new(), 0, too_large()));
+        let message = format!(
+            "file is larger than the {} MiB limit; not read",
+            MAX_FILE_BYTES / (1024 * 1024)
+        );
+        return Err(unreadable(String::new(), 0, message));
     }
     decode(bytes, display).map_err(|(text, offset, message)| unreadable(text, offset, message))
 }
@@ -84,10 +101,7 @@ fn decode(bytes: Vec<u8>, display: &str) -> Result<Arc<SourceFile>, (String, u32
         _ => None,
     };
     if let Some((rest, read)) = utf16 {
-        let units: Vec<u16> = rest.chunks_exact(2).map(|c| read([c[0], c[1]])).collect();
-        return String::from_utf16(&units)
-            .map(|text| Arc::new(SourceFile::new(display, text)))
-            .map_err(|_| (String::new(), 0, "invalid UTF-16 text".to_string()));
+        return decode_utf16(rest, read).map(|text| Arc::new(SourceFile::new(display, text)));
     }
     if let Some(nul) = bytes.iter().take(8192).position(|&b| b == 0) {
         let prefix = String::from_utf8_lossy(&bytes[..nul]).into_owned();
@@ -107,6 +121,37 @@ fn decode(bytes: Vec<u8>, display: &str) -> Result<Arc<SourceFile>, (String, u32
             ))
         }
     }
+}
+
+/// Decodes UTF-16 after its byte order mark. On failure the decoded prefix
+/// is kept, so the finding points at the line and column of the problem.
+fn decode_utf16(bytes: &[u8], read: fn([u8; 2]) -> u16) -> Result<String, (String, u32, String)> {
+    let units = bytes.chunks_exact(2).map(|c| read([c[0], c[1]]));
+    let mut text = String::with_capacity(bytes.len() / 2);
+    for (index, unit) in char::decode_utf16(units).enumerate() {
+        match unit {
+            Ok(c) => text.push(c),
+            Err(_) => {
+                let offset = text.len() as u32;
+                // Units before it plus the byte order mark.
+                let at = 2 + 2 * (index + text.chars().filter(|c| c.len_utf16() == 2).count());
+                return Err((
+                    text,
+                    offset,
+                    format!("invalid UTF-16 text (unpaired surrogate at byte offset {at})"),
+                ));
+            }
+        }
+    }
+    if bytes.len() % 2 == 1 {
+        let offset = text.len() as u32;
+        return Err((
+            text,
+            offset,
+            "invalid UTF-16 text (odd number of bytes)".to_string(),
+        ));
+    }
+    Ok(text)
 }
 
 /// A finding about the input itself.
@@ -151,6 +196,11 @@ pub fn lint_source(
     let mut records = Vec::new();
     let mut notes = Vec::new();
     let duplicate_rule = registry.index_of("duplicate-key");
+    let mut suppressions = if file.text.contains("harden:ignore") {
+        super::suppress::inline_comments(file)
+    } else {
+        Vec::new()
+    };
     for document in &parsed.documents {
         let objects = Object::all_in(document);
         if objects.is_empty() {
@@ -182,6 +232,11 @@ pub fn lint_source(
         for object in &objects {
             facts.observe(object);
             let scratch = ExpressionScratch::default();
+            suppressions.extend(super::suppress::annotations(
+                file,
+                object,
+                &object_identity(object),
+            ));
             for (index, rule) in registry.rules.iter().enumerate() {
                 if !enabled[index] || matches!(rule.spec.target, Target::File | Target::Dockerfile)
                 {
@@ -247,6 +302,7 @@ pub fn lint_source(
         facts,
         records,
         notes,
+        suppressions,
     }
 }
 

@@ -1,4 +1,4 @@
-//! Which rules run: selection by id, tag or `all`.
+//! Which rules run: selection by id, tag, target or `all`.
 
 use super::Registry;
 
@@ -12,7 +12,7 @@ pub struct Selection {
 }
 
 impl Selection {
-    /// Names in the selection that match no rule id and no tag.
+    /// Names in the selection that match no rule id, tag or target.
     pub fn unknown<'a>(&'a self, registry: &Registry) -> Vec<&'a str> {
         self.select
             .iter()
@@ -21,10 +21,11 @@ impl Selection {
             .map(String::as_str)
             .filter(|name| {
                 *name != "all"
-                    && !registry
-                        .rules
-                        .iter()
-                        .any(|r| r.spec.id == *name || r.spec.tags.iter().any(|t| t == name))
+                    && !registry.rules.iter().any(|r| {
+                        r.spec.id == *name
+                            || r.spec.tags.iter().any(|t| t == name)
+                            || r.spec.target.as_str() == *name
+                    })
             })
             .collect()
     }
@@ -37,7 +38,10 @@ impl Selection {
             .map(|rule| {
                 let matches = |names: &[String]| {
                     names.iter().any(|n| {
-                        n == "all" || *n == rule.spec.id || rule.spec.tags.iter().any(|t| t == n)
+                        n == "all"
+                            || *n == rule.spec.id
+                            || rule.spec.tags.iter().any(|t| t == n)
+                            || rule.spec.target.as_str() == n
                     })
                 };
                 let base = if self.select.is_empty() {

@@ -258,13 +258,20 @@ impl<'a> CommandLine<'a> {
             argv.extend(list.into_iter().flat_map(|l| l.items()).map(|n| (n, field)));
         }
         let (first, key_field) = *argv.first()?;
-        let mut program = basename(first.as_text()?);
-        let mut skip = 1;
-        if program == "hyperkube" {
-            program = argv.get(1).and_then(|(n, _)| n.as_text())?;
-            skip = 2;
-        }
-        let component = Component::from_binary(program)?;
+        let first_text = first.as_text()?;
+        // Without a command, args that begin with a flag go to the image's
+        // entrypoint: the component is the one the image is named after.
+        let (component, skip) = if key_field == "args" && first_text.starts_with('-') {
+            (image_component(container)?, 0)
+        } else {
+            let mut program = basename(first_text);
+            let mut skip = 1;
+            if program == "hyperkube" {
+                program = argv.get(1).and_then(|(n, _)| n.as_text())?;
+                skip = 2;
+            }
+            (Component::from_binary(program)?, skip)
+        };
         let key = container.node.key_span(key_field)?;
         let mut flags = Vec::new();
         if component == Component::Etcd {
@@ -317,6 +324,19 @@ impl<'a> CommandLine<'a> {
             (k.trim() == key).then_some((v.trim(), span))
         })
     }
+}
+
+/// The component an image is named after: `registry.k8s.io/etcd:3.5`,
+/// `gcr.io/google_containers/kube-apiserver-amd64:v1.6.0`.
+fn image_component(container: &Container<'_>) -> Option<Component> {
+    let (_, image) = container.image()?;
+    let mut name = basename(image.repository);
+    for arch in ["-amd64", "-arm64", "-arm", "-ppc64le", "-s390x"] {
+        if let Some(stripped) = name.strip_suffix(arch) {
+            name = stripped;
+        }
+    }
+    Component::ALL.into_iter().find(|c| c.binary() == name)
 }
 
 fn basename(path: &str) -> &str {
@@ -559,6 +579,38 @@ spec:
             assert_eq!(line.last("client-cert-auth").unwrap().value, Some("false"));
             assert_eq!(line.last("auto-tls").unwrap().field, "env");
         });
+    }
+
+    #[test]
+    fn args_without_command_go_to_the_image_entrypoint() {
+        let text = "
+apiVersion: v1
+kind: Pod
+spec:
+  containers:
+    - name: kuku
+      image: b.gcr.io/kuar/etcd:2.2.0
+      args: [--name=etcd0, --peer-client-cert-auth=false]
+";
+        with_command_line(text, |line, _| {
+            let line = line.unwrap();
+            assert_eq!(line.component, Component::Etcd);
+            assert_eq!(line.key_field, "args");
+            assert_eq!(
+                line.last("peer-client-cert-auth").unwrap().value,
+                Some("false")
+            );
+        });
+        let text = "
+apiVersion: v1
+kind: Pod
+spec:
+  containers:
+    - name: app
+      image: ghcr.io/acme/app:1.0
+      args: [--port=8080]
+";
+        with_command_line(text, |line, _| assert!(line.is_none()));
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod probes;
 mod quantity;
 mod rbac;
 mod resources;
+mod schema;
 mod seccomp;
 mod selector;
 mod volume;
@@ -41,6 +42,7 @@ pub use rbac::{
     Subject,
 };
 pub use resources::{Amount, Bound, Resources};
+pub use schema::{FieldType, Model, Schema};
 pub use selector::{Labels, Operator, Requirement, Selector, labels};
 pub use volume::{HostPathSource, Volume, VolumeMount, host_path_components};
 

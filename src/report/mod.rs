@@ -1,13 +1,21 @@
 //! Output formats. Each format is one module that turns the sorted findings
 //! into text; none of them sees a rule's internals.
 
+mod areas;
+mod checklist;
 mod concise;
 mod github;
 mod human;
 mod json;
+mod junit;
+pub mod reference;
 mod sarif;
+mod statistics;
+
+pub use areas::{AREAS, Area, area_of};
 
 pub use sarif::MAX_RESULTS as MAX_SARIF_RESULTS;
+pub use statistics::statistics;
 
 use std::path::PathBuf;
 
@@ -26,6 +34,25 @@ pub enum Format {
     Sarif,
     /// GitHub Actions annotations (the default when `GITHUB_ACTIONS=true`).
     Github,
+    /// JUnit XML: one test suite per enabled rule, one failing test case per finding.
+    Junit,
+    /// A Markdown hardening checklist by area, for a pull-request comment.
+    Checklist,
+}
+
+impl Format {
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Concise => "concise",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Junit => "junit",
+            Format::Checklist => "checklist",
+        }
+    }
 }
 
 /// Everything a format may print.
@@ -52,6 +79,8 @@ impl Report<'_> {
             Format::Json => json::write(self, out),
             Format::Sarif => sarif::write(self, out),
             Format::Github => github::write(self, out),
+            Format::Junit => junit::write(self, out),
+            Format::Checklist => checklist::write(self, out),
         }
     }
 
@@ -112,25 +141,47 @@ pub fn range(finding: &Finding) -> (Position, Position) {
 }
 
 /// A fingerprint that survives edits which move lines: FNV-1a over the rule,
-/// the file, the object and the field path.
+/// the file, the object and the field path; for a finding with neither object
+/// nor field path (a Dockerfile line, a broken file), the message and the
+/// text of its line instead.
 pub fn fingerprint(finding: &Finding) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let anonymous = finding.path.is_empty() && finding.object.is_none();
     let parts = [
         finding.rule_id(),
         finding.file.path.as_str(),
         finding.object.as_deref().unwrap_or(""),
         finding.path.as_str(),
-        if finding.path.is_empty() && finding.object.is_none() {
+        if anonymous {
             finding.message.as_str()
         } else {
             ""
         },
     ];
-    for part in parts {
+    // The line's text joins only anonymous findings, so that the others
+    // keep the fingerprints they always had.
+    let line = anonymous.then(|| line_text(finding));
+    for part in parts.into_iter().chain(line) {
         for byte in part.bytes().chain(std::iter::once(0xff)) {
             hash ^= u64::from(byte);
             hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
         }
     }
     format!("{hash:016x}")
+}
+
+/// The trimmed text of the line a finding starts on.
+fn line_text(finding: &Finding) -> &str {
+    let file = &finding.file;
+    let text: &str = &file.text;
+    let start = (finding.span.start as usize).min(text.len());
+    let begin = text
+        .get(..start)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let end = text
+        .get(start..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |i| start + i);
+    text.get(begin..end).unwrap_or("").trim()
 }

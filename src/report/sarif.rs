@@ -123,6 +123,7 @@ struct Descriptor {
     name: String,
     short_description: Text,
     full_description: Text,
+    help_uri: String,
     help: Help,
     default_configuration: Configuration,
     properties: Properties,
@@ -200,6 +201,7 @@ fn descriptor(spec: &RuleSpec) -> Descriptor {
         full_description: Text {
             text: truncate(spec.docs.what.trim(), 1024),
         },
+        help_uri: super::reference::rule_url(&spec.id),
         help: Help {
             text: markdown.clone(),
             markdown,

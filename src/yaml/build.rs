@@ -12,6 +12,7 @@
 //! continuation lines are folded away), and maps every offset back.
 
 use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
@@ -62,7 +63,12 @@ pub struct Parsed {
     pub error: Option<ParseError>,
 }
 
-const MAX_REPAIRS: usize = 64;
+/// Re-reads of one file with repaired indentation; each costs a full parse.
+pub const MAX_REPAIRS: usize = 64;
+
+/// Flow collections (`[`, `{`) nest at most this deep: the parser counts
+/// their levels in a byte and refuses the 256th.
+pub const MAX_FLOW_DEPTH: usize = 255;
 
 /// Parses every document of a YAML stream.
 pub fn parse_stream(src: &Arc<str>, limits: &Limits) -> Parsed {
@@ -96,8 +102,10 @@ pub fn parse_stream(src: &Arc<str>, limits: &Limits) -> Parsed {
     Parsed {
         documents: Vec::new(),
         error: Some(ParseError {
-            kind: ParseErrorKind::Syntax,
-            message: "too many indentation errors".into(),
+            kind: ParseErrorKind::Limit("max-layout-repairs"),
+            message: format!(
+                "indentation that go-yaml accepts needed more than {MAX_REPAIRS} re-reads"
+            ),
             offset: 0,
         }),
     }
@@ -295,7 +303,9 @@ struct Builder<'s> {
     weights: Vec<u64>,
     alias_weight: u64,
     duplicates: Vec<DuplicateKey>,
-    anchors: Vec<(usize, NodeId)>,
+    /// Anchor ids (unique within the stream) to their nodes, so that an
+    /// alias costs the same however many anchors came before it.
+    anchors: HashMap<usize, NodeId>,
     stack: Vec<Frame>,
     spare: Vec<Vec<NodeId>>,
     root: Option<NodeId>,
@@ -316,7 +326,7 @@ impl<'s> Builder<'s> {
             weights: Vec::new(),
             alias_weight: 0,
             duplicates: Vec::new(),
-            anchors: Vec::new(),
+            anchors: HashMap::new(),
             stack: Vec::new(),
             spare: Vec::new(),
             root: None,
@@ -351,6 +361,16 @@ impl<'s> Builder<'s> {
             let (event, span) = match parser.next_event() {
                 None => break,
                 Some(Ok(pair)) => pair,
+                Some(Err(error)) if error.info() == "recursion limit exceeded" => {
+                    let offset = self.offset(error.marker().index());
+                    let message =
+                        format!("flow collections nested deeper than {MAX_FLOW_DEPTH} levels");
+                    return Err(self.fail(
+                        ParseErrorKind::Limit("max-flow-depth"),
+                        message,
+                        offset,
+                    ));
+                }
                 Some(Err(error)) => {
                     let offset = self.offset(error.marker().index());
                     let parsed = Parsed {
@@ -386,8 +406,7 @@ impl<'s> Builder<'s> {
                 }
                 Event::DocumentEnd => self.finish_document(end),
                 Event::Alias(anchor) => {
-                    let Some(&(_, target)) = self.anchors.iter().rev().find(|(a, _)| *a == anchor)
-                    else {
+                    let Some(&target) = self.anchors.get(&anchor) else {
                         return Err(self.fail(
                             ParseErrorKind::Syntax,
                             "alias to an unknown or unfinished anchor".into(),
@@ -514,7 +533,7 @@ impl<'s> Builder<'s> {
 
     fn register(&mut self, anchor: usize, id: NodeId) {
         if anchor != 0 {
-            self.anchors.push((anchor, id));
+            self.anchors.insert(anchor, id);
         }
     }
 
@@ -574,10 +593,16 @@ impl<'s> Builder<'s> {
             own.push(Entry { key, value });
         }
         self.dedupe(&mut own);
+        if merged.is_empty() {
+            return own.into_boxed_slice();
+        }
+        // Keys already present win over merged ones; a set keeps a merge of
+        // many keys into many keys linear.
+        let mut present: HashSet<&str> = own.iter().filter_map(|e| self.key_text(e.key)).collect();
         for entry in merged {
-            let key = self.key_text(entry.key);
-            if key.is_none() || !own.iter().any(|e| self.key_text(e.key) == key) {
-                own.push(entry);
+            match self.key_text(entry.key) {
+                Some(key) if !present.insert(key) => {}
+                _ => own.push(entry),
             }
         }
         own.into_boxed_slice()
@@ -623,11 +648,13 @@ impl<'s> Builder<'s> {
                     .iter()
                     .all(|&i| matches!(self.nodes[i as usize].kind, Kind::Map(_))) =>
             {
+                // The first mapping that has a key wins.
+                let mut seen: HashSet<Option<&str>> =
+                    out.iter().map(|e| self.key_text(e.key)).collect();
                 for &item in items.iter() {
                     if let Kind::Map(entries) = &self.nodes[item as usize].kind {
                         for entry in entries.iter() {
-                            let key = self.key_text(entry.key);
-                            if !out.iter().any(|e| self.key_text(e.key) == key) {
+                            if seen.insert(self.key_text(entry.key)) {
                                 out.push(*entry);
                             }
                         }

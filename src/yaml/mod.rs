@@ -11,7 +11,9 @@ mod resolve;
 
 use std::sync::Arc;
 
-pub use build::{Limits, ParseError, ParseErrorKind, Parsed, parse_stream};
+pub use build::{
+    Limits, MAX_FLOW_DEPTH, MAX_REPAIRS, ParseError, ParseErrorKind, Parsed, parse_stream,
+};
 pub use resolve::Scalar;
 
 use crate::source::Span;

@@ -78,6 +78,27 @@ fn merge_of_a_merge() {
 }
 
 #[test]
+fn merged_lists_keep_the_first_mapping_that_has_a_key() {
+    let text = "a: &a {x: 1, y: 1}\nb: &b {x: 2, z: 2}\nc: {<<: [*a, *b], y: 3}\n";
+    let parsed = parse(text);
+    let c = parsed.documents[0].root().unwrap().get("c").unwrap();
+    let entries: Vec<(&str, i64)> = c
+        .entries()
+        .map(|(k, v)| (k.text().unwrap(), v.as_i64().unwrap()))
+        .collect();
+    assert_eq!(entries, [("y", 3), ("x", 1), ("z", 2)]);
+}
+
+#[test]
+fn an_alias_names_the_latest_anchor_of_its_name() {
+    let text = "a: &n 1\nb: *n\nc: &n 2\nd: *n\n";
+    let parsed = parse(text);
+    let root = parsed.documents[0].root().unwrap();
+    assert_eq!(root.get("b").unwrap().as_i64(), Some(1));
+    assert_eq!(root.get("d").unwrap().as_i64(), Some(2));
+}
+
+#[test]
 fn duplicate_keys_keep_the_last_value_and_are_recorded() {
     let text = "a: 1\nb: 2\na: 3\n";
     let parsed = parse(text);

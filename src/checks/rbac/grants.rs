@@ -37,6 +37,19 @@ struct CaseParams {
     /// A namespaced Role counts only in these namespaces (ClusterRoles always count).
     #[serde(default)]
     namespaces: Option<Vec<String>>,
+    /// A second right the same role must also grant, in any of its rules
+    /// (named or not), for the first to be usable: approving a
+    /// CertificateSigningRequest takes `update` on `/approval` and `approve`
+    /// on its signer.
+    #[serde(default)]
+    also: Option<AlsoParams>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct AlsoParams {
+    resources: Vec<String>,
+    verbs: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -52,6 +65,7 @@ struct Case {
     message: String,
     names: Option<Vec<String>>,
     namespaces: Option<Vec<String>>,
+    also: Option<(Vec<GroupResource>, Vec<String>)>,
 }
 
 pub struct RbacGrants {
@@ -70,7 +84,21 @@ impl RbacGrants {
                 if case.verbs.is_empty() || case.resources.is_empty() {
                     return Err("every case needs `resources` and `verbs`".to_string());
                 }
+                let also = match case.also {
+                    Some(also) if also.resources.is_empty() || also.verbs.is_empty() => {
+                        return Err("`also` needs `resources` and `verbs`".to_string());
+                    }
+                    Some(also) => Some((
+                        also.resources
+                            .iter()
+                            .map(|r| GroupResource::parse(r))
+                            .collect::<Result<_, _>>()?,
+                        also.verbs,
+                    )),
+                    None => None,
+                };
                 Ok(Case {
+                    also,
                     resources: case
                         .resources
                         .iter()
@@ -89,6 +117,18 @@ impl RbacGrants {
 }
 
 impl Case {
+    /// Whether the role grants what the case needs besides its own right.
+    fn also_granted(&self, role: &Role<'_>) -> bool {
+        let Some((resources, verbs)) = &self.also else {
+            return true;
+        };
+        role.rules().any(|rule| {
+            resources
+                .iter()
+                .any(|r| verbs.iter().any(|v| rule.grants(r, v).is_some()))
+        })
+    }
+
     /// Whether the case looks at this rule of this role at all.
     fn applies(&self, role: &Role<'_>, rule: &PolicyRule<'_>) -> bool {
         if let Some(namespaces) = &self.namespaces
@@ -175,9 +215,10 @@ impl Check for RbacGrants {
             return;
         };
         let name = object.display_name();
+        let usable: Vec<bool> = self.cases.iter().map(|c| c.also_granted(&role)).collect();
         for rule in role.rules() {
-            for case in &self.cases {
-                if !case.applies(&role, &rule) {
+            for (case, usable) in self.cases.iter().zip(&usable) {
+                if !usable || !case.applies(&role, &rule) {
                     continue;
                 }
                 let found = case.grants(&role, &rule);

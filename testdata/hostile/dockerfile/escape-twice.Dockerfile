@@ -1,0 +1,5 @@
+# escape=`
+# escape=\
+FROM mcr.microsoft.com/windows/servercore:ltsc2022
+RUN dir c:\ `
+    && echo done

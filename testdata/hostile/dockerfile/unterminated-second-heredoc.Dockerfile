@@ -1,0 +1,5 @@
+FROM alpine:3.19
+COPY <<one <<two /etc/
+first
+one
+second
