@@ -19,6 +19,7 @@ pub mod source;
 pub mod yaml;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -72,6 +73,8 @@ pub struct StdinFile {
 /// The outcome of a lint run.
 #[derive(Debug)]
 pub struct LintResult {
+    /// The rules of this run (built-in and custom); findings index into it.
+    pub registry: Arc<engine::Registry>,
     /// Sorted by path, line, column and rule: the same bytes on every run.
     pub findings: Vec<Finding>,
     /// Every file considered, with what became of it, sorted by path.
@@ -82,6 +85,9 @@ pub struct LintResult {
     pub root: PathBuf,
     /// Paths that could not be walked.
     pub errors: Vec<String>,
+    /// What verbose output adds, sorted: expression rules that could not be
+    /// evaluated on an object (they did not fire there).
+    pub notes: Vec<String>,
     /// Findings left out because a comment, annotation or exception covers them.
     pub suppressed: usize,
     /// Findings left out because the baseline holds them.
@@ -99,13 +105,8 @@ impl LintResult {
 
 /// Lints files and directories: the library entry that the CLI and tests call.
 pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
-    let configured;
-    let registry = if options.rule_params.is_empty() {
-        engine::registry()
-    } else {
-        configured = engine::Registry::with_params(&options.rule_params)?;
-        &configured
-    };
+    let shared = engine::Registry::for_run(&options.rules_dirs, &options.rule_params)?;
+    let registry = shared.as_ref();
     let unknown = options.selection.unknown(registry);
     if !unknown.is_empty() {
         return Err(format!("unknown rule or tag: {}", unknown.join(", ")));
@@ -185,10 +186,12 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
     let mut facts = engine::Facts::default();
     let mut records: Vec<Vec<checks::Record>> = registry.rules.iter().map(|_| Vec::new()).collect();
     let mut files = Vec::with_capacity(outcomes.len() + discovered.skipped.len());
+    let mut notes = Vec::new();
     let mut suppressions = Vec::new();
     let mut renders = Vec::new();
     for outcome in outcomes {
         renders.extend(outcome.renders);
+        notes.extend(outcome.notes);
         findings.extend(outcome.findings);
         suppressions.extend(outcome.suppressions);
         facts.extend(outcome.facts);
@@ -202,6 +205,7 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
             let mut cx = engine::SetCx {
                 settings: &options.settings,
                 rule: index,
+                rule_id: &rule.id,
                 severity: rule.spec.severity,
                 findings: &mut findings,
             };
@@ -260,16 +264,19 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
         findings.retain(|f| in_focus(&f.file.path, &focus));
     }
     sort_findings(&mut findings);
+    notes.sort();
     let baselined = match &options.filter.baseline {
         Some(baseline) => baseline.filter(&mut findings),
         None => 0,
     };
     Ok(LintResult {
+        registry: Arc::clone(&shared),
         findings,
         files,
         enabled,
         root: cwd,
         errors: discovered.errors,
+        notes,
         suppressed,
         baselined,
     })
@@ -322,6 +329,7 @@ fn lint_stdin(
             records: Vec::new(),
             suppressions: Vec::new(),
             renders: Vec::new(),
+            notes: Vec::new(),
         };
     }
     let name = display.rsplit(['/', '\\']).next().unwrap_or(display);
@@ -367,6 +375,7 @@ fn lint_read(
                 .is_some_and(|r| enabled[r])
             {
                 findings.push(engine::input_finding(
+                    registry,
                     &unreadable.file,
                     unreadable.offset,
                     unreadable.message,
@@ -378,6 +387,7 @@ fn lint_read(
                 findings,
                 facts: engine::Facts::default(),
                 records: Vec::new(),
+                notes: Vec::new(),
                 suppressions: Vec::new(),
                 renders: Vec::new(),
             }

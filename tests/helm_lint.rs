@@ -95,6 +95,8 @@ fn a_production_values_finding_is_at_the_template_line_and_the_values_line() {
         finding.message
     );
     let only = LintResult {
+        registry: result.registry.clone(),
+        notes: Vec::new(),
         findings: vec![finding.clone()],
         files: Vec::new(),
         enabled: result.enabled.clone(),

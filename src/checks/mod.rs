@@ -4,6 +4,7 @@
 mod capabilities;
 mod control_plane;
 mod dockerfile;
+mod expression;
 mod field;
 mod hardening;
 mod helm;
@@ -73,7 +74,42 @@ pub trait Check: Send + Sync {
 pub type Record = Box<dyn std::any::Any + Send + Sync>;
 
 /// Builds a template's check from its parameters.
-type Builder = fn(&serde_json::Value) -> Result<Box<dyn Check>, String>;
+type Builder = fn(&serde_json::Value) -> Result<Box<dyn Check>, BuildError>;
+
+pub use expression::{EvalError, ExpressionScratch};
+
+/// Why a rule's check could not be built: the message, and the parameter it
+/// is about (a dotted path below `params`) when one is to blame.
+#[derive(Debug)]
+pub struct BuildError {
+    pub message: String,
+    pub param: Option<String>,
+    /// For a syntax error inside a text parameter (a CEL condition): the
+    /// 1-based line and column within that text.
+    pub position: Option<(usize, usize)>,
+}
+
+impl From<String> for BuildError {
+    fn from(message: String) -> Self {
+        BuildError {
+            message,
+            param: None,
+            position: None,
+        }
+    }
+}
+
+impl From<BuildError> for String {
+    fn from(error: BuildError) -> Self {
+        error.message
+    }
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
 
 /// Every template a rule file may name, sorted by name.
 pub const TEMPLATES: &[(&str, Builder)] = &[
@@ -534,29 +570,50 @@ pub const TEMPLATES: &[(&str, Builder)] = &[
     }),
 ];
 
-/// Builds a template's check from its parameters.
-pub fn build(template: &str, params: &serde_json::Value) -> Result<Box<dyn Check>, String> {
+/// Builds a rule's check from its template and parameters. The `expression`
+/// template also depends on the rule's target (which values its condition sees).
+pub fn build_rule(
+    template: &str,
+    target: crate::engine::Target,
+    params: &serde_json::Value,
+) -> Result<Box<dyn Check>, BuildError> {
+    if template == expression::TEMPLATE {
+        return expression::build(target, params);
+    }
+    build(template, params)
+}
+
+/// Builds the check of a template of `TEMPLATES` from its parameters.
+pub fn build(template: &str, params: &serde_json::Value) -> Result<Box<dyn Check>, BuildError> {
     match TEMPLATES.iter().find(|(name, _)| *name == template) {
         Some((_, builder)) => builder(params),
-        None => Err(format!("unknown check template `{template}`")),
+        None => Err(format!("unknown check template `{template}`").into()),
     }
 }
 
-/// Reads template parameters; unknown or missing ones are errors.
-pub fn parse<T: DeserializeOwned>(params: &serde_json::Value) -> Result<T, String> {
+/// Reads template parameters; unknown or missing ones are errors that name
+/// the parameter.
+pub fn parse<T: DeserializeOwned>(params: &serde_json::Value) -> Result<T, BuildError> {
     let params = if params.is_null() {
         serde_json::Value::Object(Default::default())
     } else {
         params.clone()
     };
-    serde_json::from_value(params).map_err(|e| format!("check parameters: {e}"))
+    serde_path_to_error::deserialize(params).map_err(|e| {
+        let path = e.path().to_string();
+        BuildError {
+            message: format!("check parameters: {}", e.inner()),
+            param: (path != ".").then_some(path),
+            position: None,
+        }
+    })
 }
 
 /// A check that takes no parameters; any given are an error.
 fn no_params(
     params: &serde_json::Value,
     check: impl Check + 'static,
-) -> Result<Box<dyn Check>, String> {
+) -> Result<Box<dyn Check>, BuildError> {
     parse::<NoParams>(params)?;
     Ok(Box::new(check))
 }
@@ -629,16 +686,20 @@ pub(crate) fn run_on_text(
     let file = Arc::new(crate::source::SourceFile::new("test.yaml", yaml));
     let parsed = crate::yaml::parse_stream(&file.text, &Default::default());
     let settings = crate::engine::Settings { kube_version };
+    let rule_id: Arc<str> = Arc::from("test-rule");
     let mut findings = Vec::new();
     for document in &parsed.documents {
         for object in Object::all_in(document) {
+            let scratch = ExpressionScratch::default();
             let mut cx = Cx {
                 settings: &settings,
                 file: &file,
                 rule: 0,
+                rule_id: &rule_id,
                 severity: crate::engine::Severity::High,
                 object: None,
                 findings: &mut findings,
+                scratch: Some(&scratch),
             };
             check.check(&mut cx, &object);
         }
@@ -660,9 +721,13 @@ mod registry_tests {
     #[test]
     fn unknown_templates_and_parameters_are_errors() {
         let none = serde_json::Value::Null;
-        assert!(super::build("no-such-template", &none).is_err());
+        let object = crate::engine::Target::Object;
+        assert!(super::build_rule("no-such-template", object, &none).is_err());
         let extra = serde_json::json!({"bogus": 1});
         assert!(super::build("input", &extra).is_err());
-        assert!(super::build("host-port", &extra).is_err());
+        let error = super::build_rule("host-port", object, &extra)
+            .err()
+            .unwrap();
+        assert_eq!(error.param.as_deref(), Some("bogus"));
     }
 }

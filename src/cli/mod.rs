@@ -3,6 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
@@ -35,6 +36,8 @@ pub enum Command {
     Explain {
         /// The rule id, e.g. no-privileged-container.
         rule: String,
+        #[command(flatten)]
+        custom: CustomRulesArgs,
     },
     /// Write a commented starter .harden.yaml.
     Init {
@@ -84,6 +87,13 @@ pub struct RenderArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct CustomRulesArgs {
+    /// Also load the custom rule files (`*.yaml`) of this folder (repeatable).
+    #[arg(long = "rules-dir", value_name = "DIR")]
+    pub rules_dirs: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 pub struct LintArgs {
     /// Files or directories to check; `-` reads one file from standard input.
     #[arg(value_name = "PATH")]
@@ -130,13 +140,16 @@ pub struct LintArgs {
     /// Leave out findings in dependencies vendored under a chart's `charts/`.
     #[arg(long)]
     pub exclude_subcharts: bool,
+    #[command(flatten)]
+    pub custom: CustomRulesArgs,
     /// Worker threads (all cores by default).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Say which files were skipped and why.
+    /// Say which files were skipped and why, and which custom expression
+    /// rules could not be evaluated on an object.
     #[arg(long, short = 'v')]
     pub verbose: bool,
     /// Print findings only, no summary.
@@ -192,6 +205,8 @@ where
 pub struct RulesArgs {
     #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
     pub format: RulesFormat,
+    #[command(flatten)]
+    pub custom: CustomRulesArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -239,7 +254,7 @@ pub fn run(cli: Cli) -> ExitStatus {
     let result = match cli.command {
         Command::Lint(args) => lint(*args),
         Command::Rules(args) => rules(args),
-        Command::Explain { rule } => explain(&rule),
+        Command::Explain { rule, custom } => explain(&rule, &custom),
         Command::Init { dir } => init(&dir),
         Command::ConfigSchema => {
             let mut text =
@@ -328,7 +343,7 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
         }
     };
     let mut report = Report {
-        registry: engine::registry(),
+        registry: &result.registry,
         enabled: &result.enabled,
         findings: &result.findings,
         files_checked: result.files_checked(),
@@ -363,6 +378,9 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
                 writeln!(stderr, "harden: skipped {path}: no Kubernetes object in it")?;
             }
         }
+        for note in &result.notes {
+            writeln!(stderr, "harden: note: {note}")?;
+        }
     }
     for destination in &destinations {
         match &destination.file {
@@ -384,7 +402,7 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
         }
     }
     if args.statistics {
-        let table = crate::report::statistics(engine::registry(), &result.findings);
+        let table = crate::report::statistics(&result.registry, &result.findings);
         // A machine-readable report on standard output stays one document.
         let machine = destinations.iter().any(|d| {
             d.file.is_none() && matches!(d.format, Format::Json | Format::Sarif | Format::Junit)
@@ -407,6 +425,11 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
     } else {
         ExitStatus::Success
     })
+}
+
+/// The built-in rules and those of `--rules-dir`.
+fn load_registry(custom: &CustomRulesArgs) -> Result<Arc<engine::Registry>, String> {
+    engine::Registry::for_run(&custom.rules_dirs, &[])
 }
 
 /// The options of a run: the configuration file's, overridden by the flags.
@@ -459,6 +482,9 @@ fn options(
         kube_version = config.kube_version;
         fail_on = config.fail_on;
     }
+    options
+        .rules_dirs
+        .extend(args.custom.rules_dirs.iter().cloned());
     if !args.select.is_empty() {
         options.selection.select = args.select.clone();
     }
@@ -545,7 +571,10 @@ fn render(args: RenderArgs) -> std::io::Result<ExitStatus> {
 }
 
 fn rules(args: RulesArgs) -> std::io::Result<ExitStatus> {
-    let registry = engine::registry();
+    let registry = match load_registry(&args.custom) {
+        Ok(registry) => registry,
+        Err(message) => return usage_error(message),
+    };
     let text = match args.format {
         RulesFormat::Json => {
             let specs: Vec<&engine::RuleSpec> = registry.rules.iter().map(|r| &r.spec).collect();
@@ -566,7 +595,7 @@ fn rules(args: RulesArgs) -> std::io::Result<ExitStatus> {
                     s.target.as_str(),
                     s.tags.join(", "),
                     s.summary,
-                    if s.opt_in { " (opt-in)" } else { "" }
+                    markers(rule)
                 ));
             }
             text
@@ -585,9 +614,7 @@ fn rules(args: RulesArgs) -> std::io::Result<ExitStatus> {
             for rule in &registry.rules {
                 let s = &rule.spec;
                 let mut tags = s.tags.join(",");
-                if s.opt_in {
-                    tags.push_str(" (opt-in)");
-                }
+                tags.push_str(&markers(rule));
                 text.push_str(&format!(
                     "{:<width$}  {:<8}  {:<9}  {}\n",
                     s.id,
@@ -603,13 +630,30 @@ fn rules(args: RulesArgs) -> std::io::Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
-fn explain(id: &str) -> std::io::Result<ExitStatus> {
-    let registry = engine::registry();
+/// ` (opt-in)`, ` (custom)`: what the rules table says after a rule's tags.
+fn markers(rule: &engine::Rule) -> String {
+    let mut text = String::new();
+    if rule.spec.opt_in {
+        text.push_str(" (opt-in)");
+    }
+    if !rule.builtin {
+        text.push_str(" (custom)");
+    }
+    text
+}
+
+fn explain(id: &str, custom: &CustomRulesArgs) -> std::io::Result<ExitStatus> {
+    let registry = match load_registry(custom) {
+        Ok(registry) => registry,
+        Err(message) => return usage_error(message),
+    };
     match registry.get(id) {
         Some(rule) => {
-            std::io::stdout()
-                .lock()
-                .write_all(rule.spec.markdown().as_bytes())?;
+            let mut text = rule.spec.markdown();
+            if !rule.builtin {
+                text.push_str(&format!("\nCustom rule, from `{}`.\n", rule.file));
+            }
+            std::io::stdout().lock().write_all(text.as_bytes())?;
             Ok(ExitStatus::Success)
         }
         None => {

@@ -41,7 +41,7 @@ pub fn lint_chart(
     let mut findings = Vec::new();
     let invalid_input = registry.index_of("invalid-input").filter(|&r| enabled[r]);
     if invalid_input.is_some() {
-        input_findings(&chart, &mut findings);
+        input_findings(registry, &chart, &mut findings);
     }
     for (index, rule) in registry.rules.iter().enumerate() {
         if !enabled[index] || rule.spec.target != Target::Chart {
@@ -50,6 +50,7 @@ pub fn lint_chart(
         let mut cx = SetCx {
             settings,
             rule: index,
+            rule_id: &rule.id,
             severity: rule.spec.severity,
             findings: &mut findings,
         };
@@ -65,6 +66,7 @@ pub fn lint_chart(
         records: Vec::new(),
         suppressions: Vec::new(),
         renders: Vec::new(),
+        notes: Vec::new(),
     };
     if let Some(renderer) = charts.renderer {
         render_and_lint(
@@ -160,10 +162,11 @@ fn load_errors(chart: &ChartFiles) -> Vec<(Arc<SourceFile>, Span, String)> {
 
 /// Unreadable files and YAML errors of `Chart.yaml`, `Chart.lock` and the
 /// values files, as `invalid-input`.
-fn input_findings(chart: &ChartFiles, findings: &mut Vec<Finding>) {
+fn input_findings(registry: &Registry, chart: &ChartFiles, findings: &mut Vec<Finding>) {
     for part in chart.all() {
         for unreadable in &part.unreadable {
             findings.push(input_finding(
+                registry,
                 &unreadable.file,
                 unreadable.offset,
                 unreadable.message.clone(),
@@ -176,6 +179,7 @@ fn input_findings(chart: &ChartFiles, findings: &mut Vec<Finding>) {
         for file in files {
             if let Some(error) = &file.error {
                 findings.push(input_finding(
+                    registry,
                     &file.file,
                     error.offset,
                     format!("invalid YAML: {}", error.message),
@@ -576,6 +580,7 @@ fn render_error_finding(
     }
     Finding {
         rule,
+        rule_id: Arc::clone(&registry.rules[rule].id),
         severity: registry.rules[rule].spec.severity,
         file,
         span,
@@ -629,6 +634,7 @@ fn attribute_subcharts(
     let mut cx = SetCx {
         settings,
         rule,
+        rule_id: &registry.rules[rule].id,
         severity: registry.rules[rule].spec.severity,
         findings,
     };
@@ -662,7 +668,7 @@ pub fn lint_values(
         .index_of("invalid-input")
         .is_some_and(|r| enabled[r])
     {
-        input_findings(&chart, &mut findings);
+        input_findings(registry, &chart, &mut findings);
     }
     for (index, rule) in registry.rules.iter().enumerate() {
         if !enabled[index] || rule.spec.target != Target::Chart {
@@ -671,6 +677,7 @@ pub fn lint_values(
         let mut cx = SetCx {
             settings,
             rule: index,
+            rule_id: &rule.id,
             severity: rule.spec.severity,
             findings: &mut findings,
         };
@@ -693,6 +700,7 @@ pub fn lint_values(
         records: Vec::new(),
         suppressions: Vec::new(),
         renders: Vec::new(),
+        notes: Vec::new(),
     }
 }
 

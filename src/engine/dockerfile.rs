@@ -25,6 +25,7 @@ pub fn lint_dockerfile(
     {
         for error in &parsed.errors {
             let mut finding = input_finding(
+                registry,
                 file,
                 error.span.start,
                 format!("invalid Dockerfile: {}", error.message),
@@ -41,9 +42,11 @@ pub fn lint_dockerfile(
             settings,
             file,
             rule: index,
+            rule_id: &rule.id,
             severity: rule.spec.severity,
             object: None,
             findings: &mut findings,
+            scratch: None,
         };
         rule.check.check_dockerfile(&mut cx, &parsed);
     }
@@ -63,6 +66,7 @@ pub fn lint_dockerfile(
         findings,
         facts: Facts::default(),
         records: Vec::new(),
+        notes: Vec::new(),
         suppressions,
         renders: Vec::new(),
     }

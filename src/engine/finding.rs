@@ -25,8 +25,10 @@ pub struct Related {
 /// One problem found, at its exact place.
 #[derive(Clone, Debug)]
 pub struct Finding {
-    /// Index of the rule in the registry.
+    /// Index of the rule in the run's registry (`LintResult::registry`).
     pub rule: usize,
+    /// The rule's id, so that findings read alone (sorting, reports) need no registry.
+    pub rule_id: Arc<str>,
     pub severity: Severity,
     pub file: Arc<SourceFile>,
     pub span: Span,
@@ -44,8 +46,8 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn rule_id(&self) -> &'static str {
-        super::registry().rules[self.rule].spec.id.as_str()
+    pub fn rule_id(&self) -> &str {
+        &self.rule_id
     }
 }
 
@@ -107,9 +109,13 @@ pub struct Cx<'r> {
     pub settings: &'r Settings,
     pub(crate) file: &'r Arc<SourceFile>,
     pub(crate) rule: usize,
+    pub(crate) rule_id: &'r Arc<str>,
     pub(crate) severity: Severity,
     pub(crate) object: Option<String>,
     pub(crate) findings: &'r mut Vec<Finding>,
+    /// The object as expression rules see it, converted once and shared by
+    /// every expression rule run on the object; `None` where there is none.
+    pub(crate) scratch: Option<&'r crate::checks::ExpressionScratch>,
 }
 
 impl<'r> Cx<'r> {
@@ -117,6 +123,7 @@ impl<'r> Cx<'r> {
     pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Finding {
         self.findings.push(Finding {
             rule: self.rule,
+            rule_id: Arc::clone(self.rule_id),
             severity: self.severity,
             file: Arc::clone(self.file),
             span,
@@ -153,6 +160,7 @@ impl<'r> Cx<'r> {
 pub struct SetCx<'r> {
     pub settings: &'r Settings,
     pub(crate) rule: usize,
+    pub(crate) rule_id: &'r Arc<str>,
     pub(crate) severity: Severity,
     pub(crate) findings: &'r mut Vec<Finding>,
 }
@@ -167,6 +175,7 @@ impl SetCx<'_> {
     ) -> &mut Finding {
         self.findings.push(Finding {
             rule: self.rule,
+            rule_id: Arc::clone(self.rule_id),
             severity: self.severity,
             file: Arc::clone(file),
             span,

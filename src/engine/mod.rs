@@ -6,11 +6,13 @@ mod dockerfile;
 mod facts;
 mod finding;
 mod rule;
+mod rule_file;
 mod run;
 mod selection;
 pub mod suppress;
 
-use std::sync::OnceLock;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 
 pub use baseline::Baseline;
 pub use chart::{ChartSettings, lint_chart, lint_values};
@@ -59,48 +61,101 @@ impl Filter {
 pub struct Rule {
     pub spec: RuleSpec,
     pub check: Box<dyn Check>,
-    /// The rule file it came from, for error messages.
+    /// The rule's id, shared by its findings.
+    pub id: Arc<str>,
+    /// The rule file it came from, and the line of its `id`, for error messages.
     pub file: String,
+    pub line: u32,
+    /// Embedded at build time, as opposed to read from a rules folder.
+    pub builtin: bool,
 }
 
-/// Every built-in rule, sorted by id.
+/// The rules of a run: the built-in ones, and the custom ones read from
+/// rule folders, sorted by id.
 pub struct Registry {
     pub rules: Vec<Rule>,
 }
 
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.rules.iter().map(|r| &r.spec.id))
+            .finish()
+    }
+}
+
 impl Registry {
-    /// Loads rule files (name, text); errors name the file and the problem.
+    /// Loads built-in rule files (name under `rules/`, text); errors name the
+    /// file, the line and the problem.
     pub fn load(files: &[(&str, &str)]) -> Result<Registry, String> {
         let mut rules = Vec::with_capacity(files.len());
         for (name, text) in files {
-            let spec = parse_rule(text).map_err(|e| format!("rules/{name}: {e}"))?;
-            if format!("{}.yaml", spec.id) != *name {
+            let mut rule = rule_file::compile(&format!("rules/{name}"), text)?;
+            rule.builtin = true;
+            if format!("{}.yaml", rule.spec.id) != *name {
                 return Err(format!(
-                    "rules/{name}: id `{}` does not match the file name",
-                    spec.id
+                    "rules/{name}:{}: id `{}` does not match the file name",
+                    rule.line, rule.spec.id
                 ));
             }
-            let check = checks::build(&spec.check.template, &spec.check.params)
-                .map_err(|e| format!("rules/{name}: {e}"))?;
-            rules.push(Rule {
-                spec,
-                check,
-                file: format!("rules/{name}"),
-            });
+            rules.push(rule);
         }
         rules.sort_by(|a, b| a.spec.id.cmp(&b.spec.id));
         Ok(Registry { rules })
+    }
+
+    /// The registry of one run: the built-in rules, the rules of every folder
+    /// in `rules_dirs` (an id already taken is an error), then parameter
+    /// overrides merged over the rule files' `check.params`.
+    pub fn for_run(
+        rules_dirs: &[PathBuf],
+        overrides: &[(String, serde_json::Value)],
+    ) -> Result<Arc<Registry>, String> {
+        if rules_dirs.is_empty() && overrides.is_empty() {
+            return Ok(Arc::clone(builtin()));
+        }
+        let mut registry = Registry::load(embedded::RULE_FILES)?;
+        registry.add(rule_file::read_dirs(rules_dirs)?)?;
+        registry.override_params(overrides)?;
+        Ok(Arc::new(registry))
     }
 
     /// The built-in rules with some rules' parameters replaced: each override
     /// is merged key by key over the rule file's `check.params`.
     pub fn with_params(overrides: &[(String, serde_json::Value)]) -> Result<Registry, String> {
         let mut registry = Registry::load(embedded::RULE_FILES)?;
+        registry.override_params(overrides)?;
+        Ok(registry)
+    }
+
+    /// Adds custom rules; an id that is built in or defined twice is an error.
+    fn add(&mut self, custom: Vec<Rule>) -> Result<(), String> {
+        for rule in custom {
+            if let Some(existing) = self.get(&rule.spec.id) {
+                let what = if existing.builtin {
+                    "a built-in rule".to_string()
+                } else {
+                    format!("already defined at {}:{}", existing.file, existing.line)
+                };
+                return Err(format!(
+                    "{}:{}: rule id `{}` is {what}; custom rules need their own ids",
+                    rule.file, rule.line, rule.spec.id
+                ));
+            }
+            let at = self
+                .rules
+                .partition_point(|r| r.spec.id.as_str() < rule.spec.id.as_str());
+            self.rules.insert(at, rule);
+        }
+        Ok(())
+    }
+
+    fn override_params(&mut self, overrides: &[(String, serde_json::Value)]) -> Result<(), String> {
         for (id, params) in overrides {
-            let Some(index) = registry.index_of(id) else {
+            let Some(index) = self.index_of(id) else {
                 return Err(format!("unknown rule `{id}`"));
             };
-            let rule = &mut registry.rules[index];
+            let rule = &mut self.rules[index];
             let mut merged = match &rule.spec.check.params {
                 serde_json::Value::Object(map) => map.clone(),
                 _ => serde_json::Map::new(),
@@ -110,11 +165,11 @@ impl Registry {
             };
             merged.extend(extra.clone());
             let merged = serde_json::Value::Object(merged);
-            rule.check = checks::build(&rule.spec.check.template, &merged)
+            rule.check = checks::build_rule(&rule.spec.check.template, rule.spec.target, &merged)
                 .map_err(|e| format!("rule `{id}`: {e}"))?;
             rule.spec.check.params = merged;
         }
-        Ok(registry)
+        Ok(())
     }
 
     pub fn index_of(&self, id: &str) -> Option<usize> {
@@ -137,9 +192,17 @@ pub fn parse_rule(text: &str) -> Result<RuleSpec, String> {
 /// The built-in rules. They are embedded at build time and a test loads them,
 /// so a failure here is a defect of the build, not of the input.
 pub fn registry() -> &'static Registry {
-    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    builtin()
+}
+
+/// The built-in rules, shared: what a run without custom rules or parameter
+/// overrides uses.
+pub fn builtin() -> &'static Arc<Registry> {
+    static REGISTRY: OnceLock<Arc<Registry>> = OnceLock::new();
     REGISTRY.get_or_init(|| {
-        Registry::load(embedded::RULE_FILES)
-            .unwrap_or_else(|e| panic!("built-in rules failed to load: {e}"))
+        Arc::new(
+            Registry::load(embedded::RULE_FILES)
+                .unwrap_or_else(|e| panic!("built-in rules failed to load: {e}")),
+        )
     })
 }

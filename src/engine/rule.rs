@@ -105,7 +105,7 @@ pub struct RuleSpec {
     pub tags: Vec<String>,
     pub summary: String,
     /// Off unless selected.
-    #[serde(default)]
+    #[serde(default, alias = "opt-in")]
     pub opt_in: bool,
     pub docs: Docs,
     /// Ids of the same check in other tools, by tool.

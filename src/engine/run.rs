@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::finding::{Cx, Finding, Settings};
 use super::{Facts, Registry, Target};
+use crate::checks::ExpressionScratch;
 use crate::k8s::Object;
 use crate::source::{SourceFile, Span};
 use crate::yaml::{Limits, ParseErrorKind, parse_stream};
@@ -34,6 +35,8 @@ pub struct FileOutcome {
     pub facts: Facts,
     /// What set rules kept of this file's objects, by rule index.
     pub records: Vec<(usize, crate::checks::Record)>,
+    /// Things verbose output tells (expression rules that could not be evaluated).
+    pub notes: Vec<String>,
     /// Inline comments and annotations, applied once every finding is known.
     pub suppressions: Vec<super::suppress::Suppression>,
     /// For a rendered chart: how to map findings of set rules in its
@@ -155,8 +158,12 @@ fn decode_utf16(bytes: &[u8], read: fn([u8; 2]) -> u16) -> Result<String, (Strin
 }
 
 /// A finding about the input itself.
-pub fn input_finding(file: &Arc<SourceFile>, offset: u32, message: String) -> Finding {
-    let registry = super::registry();
+pub fn input_finding(
+    registry: &Registry,
+    file: &Arc<SourceFile>,
+    offset: u32,
+    message: String,
+) -> Finding {
     let rule = registry
         .index_of("invalid-input")
         .expect("invalid-input is built in");
@@ -166,6 +173,7 @@ pub fn input_finding(file: &Arc<SourceFile>, offset: u32, message: String) -> Fi
         .map_or(offset, |(i, _)| offset + i as u32);
     Finding {
         rule,
+        rule_id: Arc::clone(&registry.rules[rule].id),
         severity: registry.rules[rule].spec.severity,
         file: Arc::clone(file),
         span: Span::new(offset, end),
@@ -190,6 +198,7 @@ pub fn lint_source(
     let mut objects_seen = 0;
     let mut facts = Facts::default();
     let mut records = Vec::new();
+    let mut notes = Vec::new();
     let duplicate_rule = registry.index_of("duplicate-key");
     let mut suppressions = if file.text.contains("harden:ignore") {
         super::suppress::inline_comments(file)
@@ -207,9 +216,11 @@ pub fn lint_source(
                 settings,
                 file,
                 rule,
+                rule_id: &registry.rules[rule].id,
                 severity: registry.rules[rule].spec.severity,
                 object: None,
                 findings: &mut findings,
+                scratch: None,
             };
             for duplicate in &document.duplicates {
                 cx.report(
@@ -224,6 +235,7 @@ pub fn lint_source(
         }
         for object in &objects {
             facts.observe(object);
+            let scratch = ExpressionScratch::default();
             suppressions.extend(super::suppress::annotations(
                 file,
                 object,
@@ -242,9 +254,11 @@ pub fn lint_source(
                     settings,
                     file,
                     rule: index,
+                    rule_id: &rule.id,
                     severity: rule.spec.severity,
                     object: Some(object_identity(object)),
                     findings: &mut findings,
+                    scratch: Some(&scratch),
                 };
                 rule.check.check(&mut cx, object);
                 if rule.check.needs_set()
@@ -253,6 +267,18 @@ pub fn lint_source(
                     records.push((index, record));
                 }
             }
+            notes.extend(scratch.take_errors().into_iter().map(|error| {
+                let at = file.position(error.span.start);
+                format!(
+                    "{}:{}:{}: rule `{}` could not be evaluated on {}, so it did not fire: {}",
+                    file.path,
+                    at.line,
+                    at.column,
+                    error.rule,
+                    object.display_name(),
+                    error.message
+                )
+            }));
         }
     }
     let mut status = if objects_seen > 0 {
@@ -271,7 +297,7 @@ pub fn lint_source(
             .index_of("invalid-input")
             .is_some_and(|r| enabled[r])
         {
-            findings.push(input_finding(file, error.offset, message));
+            findings.push(input_finding(registry, file, error.offset, message));
         }
         if objects_seen == 0 {
             status = FileStatus::Invalid;
@@ -283,6 +309,7 @@ pub fn lint_source(
         findings,
         facts,
         records,
+        notes,
         suppressions,
         renders: Vec::new(),
     }

@@ -78,7 +78,7 @@ struct JsonRelated<'a> {
 
 #[derive(Serialize)]
 struct JsonFinding<'a> {
-    rule: &'static str,
+    rule: &'a str,
     severity: Severity,
     message: &'a str,
     path: &'a str,

@@ -181,9 +181,11 @@ impl Check for WorkloadMeetsNamespacePss {
                     settings: &settings,
                     file,
                     rule: index,
+                    rule_id: &rule.id,
                     severity: rule.spec.severity,
                     object: Some(object.identity.clone()),
                     findings: &mut findings,
+                    scratch: None,
                 };
                 rule.check.check(&mut inner, &found);
                 let name = control_name(rule);

@@ -171,6 +171,7 @@ pub fn apply(
     let mut report = |file: &Arc<SourceFile>, at: Span, object: Option<String>, message: String| {
         out.push(Finding {
             rule,
+            rule_id: Arc::clone(&registry.rules[rule].id),
             severity: registry.rules[rule].spec.severity,
             file: Arc::clone(file),
             span: at,
