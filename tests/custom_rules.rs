@@ -213,3 +213,23 @@ fn library_runs_carry_their_registry() {
                 <= (w[1].file.path.as_str(), w[1].span.start))
     );
 }
+
+#[test]
+fn the_configuration_selects_custom_rules_of_its_rules_dirs() {
+    let (code, out, err) = stdout(
+        harden()
+            .current_dir(
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/custom-rules-config"),
+            )
+            .args(["lint", "../custom-rules/manifests", "--format", "concise"]),
+    );
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.is_empty(), "{err}");
+    let rules: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.split_once('[').and_then(|(_, r)| r.split_once(']')))
+        .map(|(rule, _)| rule)
+        .collect();
+    assert!(!rules.is_empty(), "{out}");
+    assert!(rules.iter().all(|r| *r == "team-label-required"), "{out}");
+}

@@ -439,14 +439,17 @@ fn options(
     paths: Vec<PathBuf>,
     cwd: &Path,
 ) -> Result<(LintOptions, Severity), Vec<String>> {
-    let registry = engine::registry();
     let path = match (&args.config, args.isolated) {
         (Some(path), _) => Some(path.clone()),
         (None, false) => config::discover(cwd),
         (None, true) => None,
     };
     let config = match &path {
-        Some(path) => Some(config::load(path, cwd, registry).map_err(|e| e.messages)?),
+        Some(path) => Some(
+            config::load_with_rules(path, cwd, &args.custom.rules_dirs)
+                .map_err(|e| e.messages)?
+                .0,
+        ),
         None => None,
     };
     if let Some(config) = &config

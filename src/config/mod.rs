@@ -146,6 +146,41 @@ pub fn discover(cwd: &Path) -> Option<PathBuf> {
 
 /// Reads and checks a configuration file. Rule names, severities and
 /// parameters are checked against `registry`.
+/// Reads a configuration file whose rule names may also be those of custom
+/// rules: the rules of `cli_dirs` (`--rules-dir`) and of the folders the
+/// file's own `rules-dirs` names are loaded before its names are checked.
+pub fn load_with_rules(
+    path: &Path,
+    cwd: &Path,
+    cli_dirs: &[PathBuf],
+) -> Result<(Config, Arc<Registry>), ConfigError> {
+    let absolute = crate::engine::suppress::normalize(&cwd.join(path));
+    let dir = absolute
+        .parent()
+        .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf);
+    let mut dirs = cli_dirs.to_vec();
+    if let Ok(text) = std::fs::read_to_string(&absolute) {
+        let text: Arc<str> = text.into();
+        let parsed = parse_stream(&text, &Limits::default());
+        if let Some(root) = parsed.documents.first().and_then(|d| d.root()) {
+            dirs.extend(
+                root.get("rules-dirs")
+                    .into_iter()
+                    .flat_map(|n| n.items())
+                    .filter_map(|n| n.as_text())
+                    .map(|t| dir.join(t))
+                    .filter(|d| d.is_dir()),
+            );
+        }
+    }
+    // A folder that cannot be read is reported where the file names it.
+    let registry = Registry::for_run(&dirs, &[])
+        .or_else(|_| Registry::for_run(cli_dirs, &[]))
+        .map_err(|e| ConfigError { messages: vec![e] })?;
+    let config = load(path, cwd, &registry)?;
+    Ok((config, registry))
+}
+
 pub fn load(path: &Path, cwd: &Path, registry: &Registry) -> Result<Config, ConfigError> {
     let absolute = crate::engine::suppress::normalize(&cwd.join(path));
     let display = relative_display(&absolute, cwd);
