@@ -88,6 +88,10 @@ pub struct LintArgs {
     /// Print findings only, no summary.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Read, parse and model every file but run no rule: the floor that
+    /// benchmarks compare a full lint with.
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
 }
 
 /// Where `--format` and `--output` stood on the command line, so that each
@@ -219,6 +223,7 @@ fn lint(args: LintArgs) -> std::io::Result<ExitStatus> {
         threads: args.threads,
         rule_params: Vec::new(),
         dockerfile_globs: args.dockerfile_glob.clone(),
+        parse_only: args.parse_only,
         ..LintOptions::default()
     };
     options.stdin = stdin;
