@@ -139,7 +139,10 @@ impl Check for BlastRadius {
                     }
                 }
                 Kept::Role { cluster, name, .. } => {
-                    roles.entry((*cluster, name.as_str())).or_default().push(position);
+                    roles
+                        .entry((*cluster, name.as_str()))
+                        .or_default()
+                        .push(position);
                 }
                 Kept::Workload { .. } => {}
             }
@@ -155,7 +158,9 @@ impl Check for BlastRadius {
             else {
                 continue;
             };
-            let candidates = bindings.get(account.as_str()).map_or(&[][..], Vec::as_slice);
+            let candidates = bindings
+                .get(account.as_str())
+                .map_or(&[][..], Vec::as_slice);
             let grant = candidates.iter().find_map(|&position| {
                 let Kept::Binding {
                     namespace: binding_ns,

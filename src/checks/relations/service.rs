@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use super::{
-    PodIndex, PodRecord, ServiceRecord, WorkloadRecord, describe, in_namespace, kept, label_if_same_file,
-    same_namespace,
+    PodIndex, PodRecord, ServiceRecord, WorkloadRecord, describe, in_namespace, kept,
+    label_if_same_file, same_namespace,
 };
 use crate::checks::{Check, Record, is_templated};
 use crate::engine::SetCx;

@@ -269,7 +269,8 @@ fn prefixed_at(pattern: &Prefixed, prefix: &str, bytes: &[u8], at: usize) -> Opt
     let end = run(bytes, body, pattern.body);
     let after_ok = bytes.get(end).is_none_or(|b| !b.is_ascii_alphanumeric());
     let length = end - body;
-    let slack_digits = !prefix.starts_with("xox") || bytes[body..end].iter().any(u8::is_ascii_digit);
+    let slack_digits =
+        !prefix.starts_with("xox") || bytes[body..end].iter().any(u8::is_ascii_digit);
     (after_ok && (pattern.min..=pattern.max).contains(&length) && slack_digits).then_some(Token {
         family: pattern.family,
         start: at,
