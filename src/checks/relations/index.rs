@@ -33,16 +33,23 @@ impl<'p> PodIndex<'p> {
     /// The pods in `namespace` that `selector` matches, in input order: the
     /// same pods, in the same order, as testing every pod.
     pub fn selected(&self, namespace: &Option<String>, selector: &Selector) -> Vec<&'p PodRecord> {
-        let keep = |pod: &&'p PodRecord| {
-            same_namespace(namespace, &pod.namespace) && selector.matches(&pod.labels)
+        self.positions(namespace, selector)
+            .into_iter()
+            .filter_map(|p| self.pods.get(p).copied())
+            .collect()
+    }
+
+    /// The positions, in the slice the index was built from, of the pods
+    /// `selected` returns.
+    pub fn positions(&self, namespace: &Option<String>, selector: &Selector) -> Vec<usize> {
+        let keep = |&position: &usize| {
+            self.pods.get(position).is_some_and(|pod| {
+                same_namespace(namespace, &pod.namespace) && selector.matches(&pod.labels)
+            })
         };
         match self.candidates(selector) {
-            Some(positions) => positions
-                .into_iter()
-                .filter_map(|p| self.pods.get(p).copied())
-                .filter(keep)
-                .collect(),
-            None => self.pods.iter().copied().filter(keep).collect(),
+            Some(positions) => positions.into_iter().filter(keep).collect(),
+            None => (0..self.pods.len()).filter(keep).collect(),
         }
     }
 
