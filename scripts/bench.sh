@@ -111,7 +111,8 @@ bench_peers() {
   local n dir
   for n in $checkov_sizes; do
     dir=$(corpus "$n")
-    hyperfine --runs 1 --style basic --export-json "$out/checkov-$n.json" \
+    # checkov exits 1 when a check fails: -i keeps its time.
+    hyperfine -i --runs 1 --style basic --export-json "$out/checkov-$n.json" \
       -n "harden lint --select all ($n)" "$lint $dir" \
       -n "checkov --framework kubernetes ($n)" \
       "$venv/bin/checkov --framework kubernetes -d $dir --skip-download --quiet >/dev/null" >/dev/null
@@ -134,7 +135,7 @@ bench_docker() {
       cp "${sources[i % ${#sources[@]}]}" "$dir/$(printf %04d "$i").Dockerfile"
     done
   fi
-  hyperfine --warmup 1 --runs 3 --style basic --export-json "$out/dockerfiles.json" \
+  hyperfine -i --warmup 1 --runs 3 --style basic --export-json "$out/dockerfiles.json" \
     -n "harden lint --select dockerfile" \
     "$harden lint $dir --select dockerfile --format json --output /dev/null --exit-zero" \
     -n "hadolint (all files, one process)" \
