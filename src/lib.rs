@@ -60,6 +60,8 @@ pub struct LintOptions {
     pub values: Vec<PathBuf>,
     /// Leave out findings in dependencies vendored under a chart's `charts/`.
     pub exclude_subcharts: bool,
+    /// Read, parse and model every file but run no rule (a benchmark floor).
+    pub parse_only: bool,
 }
 
 /// A file that does not come from disk: its name says its kind (manifest or
@@ -111,7 +113,11 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
     if !unknown.is_empty() {
         return Err(format!("unknown rule or tag: {}", unknown.join(", ")));
     }
-    let enabled = options.selection.enabled(registry);
+    let enabled = if options.parse_only {
+        vec![false; registry.rules.len()]
+    } else {
+        options.selection.enabled(registry)
+    };
     let cwd = match &options.cwd {
         Some(cwd) => cwd.clone(),
         None => std::env::current_dir().map_err(|e| format!("current directory: {e}"))?,

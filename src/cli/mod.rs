@@ -170,6 +170,10 @@ pub struct LintArgs {
     /// Write the current findings to a baseline file, and exit 0.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Read, parse and model every file but run no rule: the floor that
+    /// benchmarks compare a full lint with.
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
 }
 
 /// Where `--format` and `--output` stood on the command line, so that each
@@ -464,6 +468,7 @@ fn options(
         renderer: crate::helm::lint::default_renderer(),
         values: args.values.clone(),
         exclude_subcharts: args.exclude_subcharts,
+        parse_only: args.parse_only,
         ..LintOptions::default()
     };
     let mut kube_version = None;

@@ -2,6 +2,7 @@
 //! through the bindings in the input, to a role that grants cluster
 //! takeover, everything, or reading Secrets.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::checks::relations::{Place, identity, same_namespace};
@@ -121,6 +122,31 @@ impl Check for BlastRadius {
 
     fn check_set(&self, cx: &mut SetCx<'_>, records: &[Record]) {
         let kept: Vec<&Kept> = records.iter().filter_map(|r| r.downcast_ref()).collect();
+        // Bindings by the ServiceAccount names they bind and roles by
+        // (cluster-wide, name), each list in record order, so a workload
+        // looks only at the bindings of its account and finds the same
+        // first grant a scan of every record would.
+        let mut bindings: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut roles: HashMap<(bool, &str), Vec<usize>> = HashMap::new();
+        for (position, record) in kept.iter().enumerate() {
+            match record {
+                Kept::Binding { accounts, .. } => {
+                    for (_, name) in accounts {
+                        let list = bindings.entry(name.as_str()).or_default();
+                        if list.last() != Some(&position) {
+                            list.push(position);
+                        }
+                    }
+                }
+                Kept::Role { cluster, name, .. } => {
+                    roles
+                        .entry((*cluster, name.as_str()))
+                        .or_default()
+                        .push(position);
+                }
+                Kept::Workload { .. } => {}
+            }
+        }
         for workload in &kept {
             let Kept::Workload {
                 namespace,
@@ -132,14 +158,17 @@ impl Check for BlastRadius {
             else {
                 continue;
             };
-            let grant = kept.iter().find_map(|binding| {
+            let candidates = bindings
+                .get(account.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            let grant = candidates.iter().find_map(|&position| {
                 let Kept::Binding {
                     namespace: binding_ns,
                     display: binding_display,
                     role_cluster,
                     role_name,
                     accounts,
-                } = binding
+                } = kept[position]
                 else {
                     return None;
                 };
@@ -156,16 +185,16 @@ impl Check for BlastRadius {
                         "every verb on every resource",
                     ));
                 }
-                kept.iter().find_map(|role| match role {
+                let named = roles
+                    .get(&(*role_cluster, role_name.as_str()))
+                    .map_or(&[][..], Vec::as_slice);
+                named.iter().find_map(|&role| match kept[role] {
                     Kept::Role {
                         cluster,
                         namespace: role_ns,
                         name,
                         power,
-                    } if cluster == role_cluster
-                        && name == role_name
-                        && (*cluster || same_namespace(role_ns, binding_ns)) =>
-                    {
+                    } if *cluster || same_namespace(role_ns, binding_ns) => {
                         let kind = if *cluster { "ClusterRole" } else { "Role" };
                         Some((binding_display, format!("{kind}/{name}"), *power))
                     }

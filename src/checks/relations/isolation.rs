@@ -22,6 +22,9 @@ use crate::source::SourceFile;
 struct PolicyRecord {
     object: ObjectRecord,
     selector: Selector,
+    /// The selector cannot be judged (an unknown operator, a template):
+    /// worked out once, as every workload asks.
+    opaque: bool,
     /// `None` while `policyTypes` is unrendered.
     types: Option<PolicyTypes>,
     /// Isolated with nothing allowed, per direction (ingress, egress).
@@ -31,9 +34,11 @@ struct PolicyRecord {
 impl PolicyRecord {
     fn of(object: &Object<'_>, file: &Arc<SourceFile>) -> Option<PolicyRecord> {
         let policy = NetworkPolicy::of(object)?;
+        let selector = policy.pod_selector();
         Some(PolicyRecord {
             object: ObjectRecord::of(object, file),
-            selector: policy.pod_selector(),
+            opaque: selector.unknown || selector.is_templated(),
+            selector,
             types: policy.policy_types(),
             denies_all: (
                 policy.denies_all(Direction::Ingress),
@@ -45,9 +50,7 @@ impl PolicyRecord {
     /// True when the policy selects the pod, or its selector cannot be judged.
     fn selects(&self, pod: &PodRecord) -> bool {
         same_namespace(&self.object.namespace, &pod.namespace)
-            && (self.selector.unknown
-                || self.selector.is_templated()
-                || self.selector.matches(&pod.labels))
+            && (self.opaque || self.selector.matches(&pod.labels))
     }
 
     /// True when the policy isolates the direction, or may (unrendered types).

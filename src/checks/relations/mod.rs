@@ -14,6 +14,7 @@
 
 mod availability;
 mod config;
+mod index;
 mod isolation;
 mod network;
 mod pss;
@@ -25,6 +26,7 @@ pub use availability::{
     HpaManagedNoStaticReplicas, HpaTargetExists, PdbSelectsPods, PdbVsHpaMin, WorkloadHasPdb,
 };
 pub use config::EnvReferenceExists;
+pub use index::PodIndex;
 pub use isolation::{
     NamespaceDefaultDeny, NetworkPolicyBothDirections, PodSelectedByNetworkPolicy,
 };

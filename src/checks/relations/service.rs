@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use super::{
-    PodRecord, ServiceRecord, WorkloadRecord, describe, in_namespace, kept, label_if_same_file,
-    same_namespace,
+    PodIndex, PodRecord, ServiceRecord, WorkloadRecord, describe, in_namespace, kept,
+    label_if_same_file, same_namespace,
 };
 use crate::checks::{Check, Record, is_templated};
 use crate::engine::SetCx;
@@ -38,15 +38,11 @@ fn split(records: &[Record]) -> (Vec<&ServiceRecord>, Vec<&PodRecord>) {
 }
 
 /// The pod templates a Service selects.
-fn selected<'p>(service: &ServiceRecord, pods: &[&'p PodRecord]) -> Vec<&'p PodRecord> {
+fn selected<'p>(service: &ServiceRecord, pods: &PodIndex<'p>) -> Vec<&'p PodRecord> {
     let Some(selector) = service.judged_selector() else {
         return Vec::new();
     };
-    pods.iter()
-        .filter(|p| same_namespace(&service.object.namespace, &p.namespace))
-        .filter(|p| selector.matches(&p.labels))
-        .copied()
-        .collect()
+    pods.selected(&service.object.namespace, selector)
 }
 
 pub struct ServiceSelectsPods;
@@ -66,6 +62,7 @@ impl Check for ServiceSelectsPods {
         if pods.is_empty() {
             return;
         }
+        let pods = PodIndex::new(&pods);
         for service in services {
             // Services without a selector and ExternalName Services select no pods by design.
             let (Some(selector), Some(span)) = (service.judged_selector(), service.selector_span)
@@ -105,6 +102,7 @@ impl Check for ServiceTargetPortExists {
 
     fn check_set(&self, cx: &mut SetCx<'_>, records: &[Record]) {
         let (services, pods) = split(records);
+        let pods = PodIndex::new(&pods);
         for service in services {
             let backends = selected(service, &pods);
             // A Service that selects nothing is `service-selects-pods`'s finding.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::replicas::{Replicated, Scaler};
 use super::{group, missing_span};
 use crate::checks::relations::{
-    ObjectRecord, PodRecord, Replicas, kept, label_if_same_file, same_namespace,
+    ObjectRecord, PodIndex, PodRecord, Replicas, kept, label_if_same_file,
 };
 use crate::checks::{Check, Record, is_templated};
 use crate::engine::{Cx, SetCx};
@@ -213,6 +213,8 @@ impl Check for PdbAllowsDisruption {
                 Kept::Pods(p) => pods.push(p),
             }
         }
+        let pod_records: Vec<&PodRecord> = pods.iter().map(|p| &p.pod).collect();
+        let index = PodIndex::new(&pod_records);
         for budget in budgets {
             let object = &budget.object;
             let name = object.display();
@@ -247,10 +249,10 @@ impl Check for PdbAllowsDisruption {
             let Some(selector) = &budget.selector else {
                 continue;
             };
-            let selected: Vec<&&Pods> = pods
-                .iter()
-                .filter(|p| same_namespace(&object.namespace, &p.pod.namespace))
-                .filter(|p| selector.matches(&p.pod.labels))
+            let selected: Vec<&&Pods> = index
+                .positions(&object.namespace, selector)
+                .into_iter()
+                .filter_map(|position| pods.get(position))
                 .collect();
             let scaled = |p: &&&Pods| scalers.iter().any(|s| s.targets(&p.object));
             if selected.is_empty() || selected.iter().any(|p| p.count.is_none() || scaled(p)) {

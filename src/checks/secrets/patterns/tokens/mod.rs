@@ -240,32 +240,67 @@ fn run(bytes: &[u8], from: usize, class: Class) -> usize {
 
 fn prefixed(text: &str, out: &mut Vec<Token>) {
     let bytes = text.as_bytes();
+    // A token starts a word, and every prefix starts with a letter or digit
+    // and cannot overlap itself across a word start: the word starts whose
+    // byte begins some prefix are every place a token may start. Finding
+    // them once spares a substring search per prefix on every value.
+    let starts: Vec<usize> = (0..bytes.len())
+        .filter(|&at| boundary_before(bytes, at) && starts_a_prefix(bytes[at]))
+        .collect();
+    if starts.is_empty() {
+        return;
+    }
     for pattern in PREFIXED {
         for prefix in pattern.prefixes {
-            for (at, _) in text.match_indices(prefix) {
-                if !boundary_before(bytes, at) {
-                    continue;
-                }
-                let body = at + prefix.len();
-                let end = run(bytes, body, pattern.body);
-                let after_ok = bytes.get(end).is_none_or(|b| !b.is_ascii_alphanumeric());
-                let length = end - body;
-                if after_ok && (pattern.min..=pattern.max).contains(&length) {
-                    let slack_digits = !prefix.starts_with("xox")
-                        || bytes[body..end].iter().any(u8::is_ascii_digit);
-                    if slack_digits {
-                        out.push(Token {
-                            family: pattern.family,
-                            start: at,
-                            end,
-                            public: prefix.len(),
-                        });
-                    }
+            for &at in &starts {
+                if bytes[at..].starts_with(prefix.as_bytes())
+                    && let Some(token) = prefixed_at(pattern, prefix, bytes, at)
+                {
+                    out.push(token);
                 }
             }
         }
     }
 }
+
+/// The token of `pattern` whose `prefix` sits at `at`, if its body is right.
+fn prefixed_at(pattern: &Prefixed, prefix: &str, bytes: &[u8], at: usize) -> Option<Token> {
+    let body = at + prefix.len();
+    let end = run(bytes, body, pattern.body);
+    let after_ok = bytes.get(end).is_none_or(|b| !b.is_ascii_alphanumeric());
+    let length = end - body;
+    let slack_digits =
+        !prefix.starts_with("xox") || bytes[body..end].iter().any(u8::is_ascii_digit);
+    (after_ok && (pattern.min..=pattern.max).contains(&length) && slack_digits).then_some(Token {
+        family: pattern.family,
+        start: at,
+        end,
+        public: prefix.len(),
+    })
+}
+
+/// True when some prefix of `PREFIXED` begins with `byte`.
+fn starts_a_prefix(byte: u8) -> bool {
+    PREFIX_FIRST_BYTES[usize::from(byte)]
+}
+
+/// The first bytes of the prefixes of `PREFIXED`, as a table.
+const PREFIX_FIRST_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < PREFIXED.len() {
+        let prefixes = PREFIXED[i].prefixes;
+        let mut j = 0;
+        while j < prefixes.len() {
+            if let Some(&first) = prefixes[j].as_bytes().first() {
+                table[first as usize] = true;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    table
+};
 
 /// 32 lower-case hex digits, `-us`, and a data-centre number.
 fn mailchimp(text: &str, out: &mut Vec<Token>) {

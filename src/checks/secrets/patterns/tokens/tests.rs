@@ -159,3 +159,54 @@ fn assignments_in_configuration_text() {
         ]
     );
 }
+
+/// Every prefix begins with a letter or digit and cannot overlap itself
+/// across a word start, which is what lets `prefixed` look only at word
+/// starts; a new prefix that breaks this fails here.
+#[test]
+fn prefixes_start_words_and_do_not_overlap_themselves() {
+    for pattern in PREFIXED {
+        for prefix in pattern.prefixes {
+            let bytes = prefix.as_bytes();
+            assert!(bytes[0].is_ascii_alphanumeric(), "{prefix}");
+            for k in 0..bytes.len().saturating_sub(1) {
+                if !bytes[k].is_ascii_alphanumeric() {
+                    assert!(!bytes.starts_with(&bytes[k + 1..]), "{prefix}");
+                }
+            }
+        }
+    }
+}
+
+/// The same tokens as searching every prefix through the whole text.
+#[test]
+fn word_starts_find_what_a_full_search_finds() {
+    let texts = [
+        "AKIAIOSFODNN7EXAMPLE",
+        "x=AKIAIOSFODNN7EXAMPLE;AKIAIOSFODNN7EXAMPLF",
+        "xAKIAIOSFODNN7EXAMPLE ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "token: ghp_ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "é AIzaSyA-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa xoxb-1234-abcd sk_live_aaaaaaaaaaaaaaaaaaaaaaaa",
+        "SKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa npm_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    ];
+    for text in texts {
+        let bytes = text.as_bytes();
+        let mut expected = Vec::new();
+        for pattern in PREFIXED {
+            for prefix in pattern.prefixes {
+                for (at, _) in text.match_indices(prefix) {
+                    if boundary_before(bytes, at)
+                        && let Some(token) = prefixed_at(pattern, prefix, bytes, at)
+                    {
+                        expected.push((token.family, token.start, token.end));
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        prefixed(text, &mut found);
+        let found: Vec<_> = found.iter().map(|t| (t.family, t.start, t.end)).collect();
+        assert!(!found.is_empty(), "{text}");
+        assert_eq!(found, expected, "{text}");
+    }
+}
