@@ -157,6 +157,7 @@ pub fn lint_paths(options: &LintOptions) -> Result<LintResult, String> {
                         renderer: options.renderer.as_deref(),
                         values_sets: &options.values,
                         exclude_subcharts: options.exclude_subcharts,
+                        helm: Some(&options.helm),
                     };
                     return engine::lint_chart(
                         &candidate.path,

@@ -380,3 +380,53 @@ fn the_built_in_renderer_reports_a_production_value_at_the_template_and_values_l
         render(&result, Format::Human)
     );
 }
+
+/// `.harden.yaml` names a chart's values files: each is a values set, and
+/// the release name given there is what the templates see.
+#[test]
+fn the_configuration_names_values_sets_and_the_release() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = root().join("testdata/charts/storefront");
+    let config = dir.path().join(".harden.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "helm:\n  charts:\n    {chart}:\n      values: [{chart}/values-production.yaml]\n      release-name: shop\n",
+            chart = chart.display()
+        ),
+    )
+    .unwrap();
+    let loaded = harden::config::load(&config, dir.path(), harden::engine::registry()).unwrap();
+    let result = lint(
+        "testdata/charts/storefront",
+        &["read-only-root-filesystem"],
+        |o| {
+            o.renderer = Some(Arc::new(harden::helm::lint::HelmRenderer));
+            o.helm = loaded.helm;
+        },
+    );
+    let finding = result
+        .findings
+        .iter()
+        .find(|f| {
+            f.file
+                .path
+                .ends_with("storefront/templates/deployment.yaml")
+        })
+        .unwrap_or_else(|| panic!("{}", render(&result, Format::Concise)));
+    assert!(
+        finding
+            .message
+            .ends_with("(values: values-production.yaml)"),
+        "{}",
+        finding.message
+    );
+    assert!(
+        finding
+            .object
+            .as_deref()
+            .is_some_and(|o| o.contains("shop")),
+        "{:?}",
+        finding.object
+    );
+}

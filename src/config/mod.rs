@@ -84,7 +84,7 @@ pub struct Helm {
 pub struct HelmChart {
     /// The chart directory, resolved against the configuration file.
     pub path: PathBuf,
-    /// Values files, resolved against the configuration file, in merge order.
+    /// Values files, resolved against the configuration file: one values set each.
     pub values: Vec<PathBuf>,
     pub release_name: Option<String>,
     pub namespace: Option<String>,

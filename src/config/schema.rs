@@ -62,7 +62,7 @@ const CHART: &[Field] = &[
     field(
         "values",
         Shape::List(&Shape::Str),
-        "Values files, relative to the configuration file, merged in order over the chart's values.yaml.",
+        "Values files, relative to the configuration file: the chart is linted once with its values.yaml alone and once per file, each over values.yaml.",
     ),
     field(
         "release-name",

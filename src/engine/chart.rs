@@ -26,6 +26,8 @@ pub struct ChartSettings<'a> {
     pub values_sets: &'a [PathBuf],
     /// Leave out findings in dependencies vendored under `charts/`.
     pub exclude_subcharts: bool,
+    /// The configuration's Helm settings: values sets, release and version per chart.
+    pub helm: Option<&'a crate::config::Helm>,
 }
 
 /// Lints the chart in `dir`.
@@ -205,12 +207,19 @@ struct ValuesSet {
     files: Vec<PathBuf>,
 }
 
+/// The chart's settings in the configuration file.
+fn configured(chart: &ChartFiles, charts: &ChartSettings<'_>) -> crate::config::HelmChart {
+    let dir = std::path::absolute(&chart.dir).unwrap_or_else(|_| chart.dir.clone());
+    charts.helm.map(|h| h.chart(&dir)).unwrap_or_default()
+}
+
 fn values_sets(chart: &ChartFiles, charts: &ChartSettings<'_>) -> Vec<ValuesSet> {
     let mut sets = vec![ValuesSet {
         label: "values.yaml".into(),
         files: Vec::new(),
     }];
-    for named in charts.values_sets {
+    let from_config = configured(chart, charts).values;
+    for named in charts.values_sets.iter().chain(&from_config) {
         let in_chart = chart.dir.join(named);
         let path = if in_chart.is_file() {
             in_chart
@@ -222,8 +231,17 @@ fn values_sets(chart: &ChartFiles, charts: &ChartSettings<'_>) -> Vec<ValuesSet>
         if path.file_name().is_some_and(|n| n == "values.yaml") && path.starts_with(&chart.dir) {
             continue;
         }
+        if sets.iter().any(|s| s.files.first() == Some(&path)) {
+            continue;
+        }
+        let label = match path.strip_prefix(&chart.dir) {
+            Ok(inside) if from_config.contains(named) => {
+                inside.to_string_lossy().replace('\\', "/")
+            }
+            _ => named.to_string_lossy().replace('\\', "/"),
+        };
         sets.push(ValuesSet {
-            label: named.to_string_lossy().replace('\\', "/"),
+            label,
             files: vec![path],
         });
     }
@@ -243,6 +261,7 @@ fn render_and_lint(
 ) {
     let sets = values_sets(chart, charts);
     let several = sets.len() > 1;
+    let own = configured(chart, charts);
     let templates: Arc<HashMap<String, Arc<SourceFile>>> = Arc::new(template_sources(chart));
     let render_error = registry
         .index_of("helm-render-error")
@@ -257,9 +276,12 @@ fn render_and_lint(
         let request = RenderRequest {
             chart_dir: &chart.dir,
             values_files: &set.files,
-            release_name: "release-name",
-            namespace: "default",
-            kube_version: settings.kube_version.to_string(),
+            release_name: own.release_name.as_deref().unwrap_or("release-name"),
+            namespace: own.namespace.as_deref().unwrap_or("default"),
+            kube_version: own
+                .kube_version
+                .unwrap_or(settings.kube_version)
+                .to_string(),
         };
         let rendered = match renderer.render(&request) {
             Ok(rendered) => rendered,
