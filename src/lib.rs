@@ -329,7 +329,7 @@ fn lint_stdin(
         return engine::FileOutcome {
             path: display.to_string(),
             status: FileStatus::Skipped(
-                "file of a Helm chart (chart rendering is not part of this version)".into(),
+                "file of a Helm chart: a chart is checked from its directory, not from standard input".into(),
             ),
             findings: Vec::new(),
             facts: engine::Facts::default(),
