@@ -193,8 +193,14 @@ bench_helm() {
   local golden chart id
   for golden in "$shared"/helm-golden/*/default/render.json; do
     id=$(basename "$(dirname "$(dirname "$golden")")")
-    chart=$shared/corpus/helm/${id//__//}
-    [ -d "$chart" ] || continue
+    # The id is the chart's path with `/` written as `__`; repository folders
+    # hold `__` themselves, so find the chart whose path gives the id.
+    chart=
+    while IFS= read -r found; do
+      rel=${found#"$shared/corpus/helm/"}
+      if [ "${rel//\//__}" = "$id" ]; then chart=$found; break; fi
+    done < <(find "$shared/corpus/helm" -name Chart.yaml -not -path '*/charts/*' -printf '%h\n')
+    [ -n "$chart" ] || continue
     hyperfine -N --warmup 1 --runs 5 --style basic --export-json "$out/helm-$id.json" \
       -n "harden render $id" "$harden render $chart" >/dev/null || continue
     python3 - "$golden" "$out/helm-$id.json" "$id" <<'PY' | tee -a "$results"
