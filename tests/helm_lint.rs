@@ -430,3 +430,50 @@ fn the_configuration_names_values_sets_and_the_release() {
         finding.object
     );
 }
+
+/// `# harden:ignore` in a template covers what the next template line
+/// renders, and one that covers nothing is reported.
+#[test]
+fn a_comment_in_a_template_suppresses_what_its_line_renders() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("shop");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: shop\nversion: 1.0.0\n",
+    )
+    .unwrap();
+    std::fs::write(chart.join("values.yaml"), "privileged: true\n").unwrap();
+    std::fs::write(
+        chart.join("templates/pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n      # harden:ignore no-privileged-container -- the vendor's agent needs it\n      securityContext: {privileged: {{ .Values.privileged }}}\n    - name: side\n      image: nginx:1.27\n      # harden:ignore no-host-network -- nothing here uses the host network\n      securityContext: {privileged: false}\n",
+    )
+    .unwrap();
+    let options = LintOptions {
+        paths: vec![chart.clone()],
+        cwd: Some(dir.path().to_path_buf()),
+        selection: Selection {
+            select: vec![
+                "no-privileged-container".into(),
+                "no-host-network".into(),
+                "unused-suppression".into(),
+            ],
+            ..Selection::default()
+        },
+        renderer: Some(Arc::new(harden::helm::lint::HelmRenderer)),
+        ..LintOptions::default()
+    };
+    let result = lint_paths(&options).expect("lint runs");
+    let found: Vec<(&str, u32)> = result
+        .findings
+        .iter()
+        .map(|f| (f.rule_id(), position(&f.file, f.span.start).0))
+        .collect();
+    assert_eq!(
+        found,
+        [("unused-suppression", 13)],
+        "{}",
+        render(&result, Format::Concise)
+    );
+    assert_eq!(result.suppressed, 1);
+}

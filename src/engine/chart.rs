@@ -60,13 +60,27 @@ pub fn lint_chart(
             rule.check.check_chart(&mut cx, part);
         }
     }
+    // `# harden:ignore` in templates and values files: rendered findings are
+    // moved to template lines before suppressions apply, so a comment on or
+    // above a template line covers what that line renders.
+    let suppressions = chart
+        .all()
+        .into_iter()
+        .flat_map(|part| {
+            part.templates
+                .iter()
+                .chain(part.values.iter().map(|v| &v.file))
+                .flat_map(super::suppress::inline_comments)
+                .collect::<Vec<_>>()
+        })
+        .collect();
     let mut outcome = FileOutcome {
         path: display.to_string(),
         status: FileStatus::Checked { objects: 0 },
         findings: Vec::new(),
         facts: Facts::default(),
         records: Vec::new(),
-        suppressions: Vec::new(),
+        suppressions,
         renders: Vec::new(),
         notes: Vec::new(),
     };
