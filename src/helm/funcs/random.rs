@@ -387,60 +387,53 @@ fn make(cx: &mut FuncCx, spec: CertSpec, key: Option<&str>) -> Value {
     cert_value(cert, key)
 }
 
-pub fn gen_ca(cx: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
-    want("genCA", a, 2)?;
+/// `genCA CN DAYS`: a self-signed CA certificate.
+fn ca_spec(a: &[Value]) -> Result<CertSpec<'_>, String> {
     let cn = string(&a[0])?;
-    let days = int(&a[1])?;
-    let spec = CertSpec {
-        cn,
-        issuer: cn,
-        days,
-        is_ca: true,
-        ips: Vec::new(),
-        dns: Vec::new(),
-    };
-    Ok(make(cx, spec, None))
-}
-
-pub fn gen_ca_with_key(cx: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
-    want("genCAWithKey", a, 3)?;
-    let cn = string(&a[0])?;
-    let spec = CertSpec {
+    Ok(CertSpec {
         cn,
         issuer: cn,
         days: int(&a[1])?,
         is_ca: true,
         ips: Vec::new(),
         dns: Vec::new(),
-    };
+    })
+}
+
+/// `genSelfSignedCert CN IPS DNS DAYS`: a self-signed leaf certificate.
+fn self_signed_spec(a: &[Value]) -> Result<CertSpec<'_>, String> {
+    let cn = string(&a[0])?;
+    Ok(CertSpec {
+        cn,
+        issuer: cn,
+        days: int(&a[3])?,
+        is_ca: false,
+        ips: strings_of(&a[1])?,
+        dns: strings_of(&a[2])?,
+    })
+}
+
+pub fn gen_ca(cx: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
+    want("genCA", a, 2)?;
+    let spec = ca_spec(a)?;
+    Ok(make(cx, spec, None))
+}
+
+pub fn gen_ca_with_key(cx: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
+    want("genCAWithKey", a, 3)?;
+    let spec = ca_spec(a)?;
     Ok(make(cx, spec, Some(string(&a[2])?)))
 }
 
 pub fn gen_self_signed_cert(cx: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     want("genSelfSignedCert", a, 4)?;
-    let cn = string(&a[0])?;
-    let spec = CertSpec {
-        cn,
-        issuer: cn,
-        days: int(&a[3])?,
-        is_ca: false,
-        ips: strings_of(&a[1])?,
-        dns: strings_of(&a[2])?,
-    };
+    let spec = self_signed_spec(a)?;
     Ok(make(cx, spec, None))
 }
 
 pub fn gen_self_signed_cert_with_key(cx: &mut FuncCx, a: &[Value]) -> Result<Value, String> {
     want("genSelfSignedCertWithKey", a, 5)?;
-    let cn = string(&a[0])?;
-    let spec = CertSpec {
-        cn,
-        issuer: cn,
-        days: int(&a[3])?,
-        is_ca: false,
-        ips: strings_of(&a[1])?,
-        dns: strings_of(&a[2])?,
-    };
+    let spec = self_signed_spec(a)?;
     Ok(make(cx, spec, Some(string(&a[4])?)))
 }
 
